@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import avro from "avsc";
-import { externalError, userError, WitnessError } from "../errors/witnessError.ts";
+import { externalError, userError } from "../errors/witnessError.ts";
 
 /** Resolves schema ids to Avro types and registers schemas: the seam between codec and registry. */
 export type SchemaResolver = {
@@ -10,6 +10,12 @@ export type SchemaResolver = {
   typeFor: (schemaId: number) => Promise<avro.Type>;
   close: () => void;
 };
+
+/**
+ * Decoded records are plain objects (no avsc methods), so zod's strict objects see
+ * only the fields. A fresh object per call: avsc keeps its type registry in it.
+ */
+export const avroTypeOptions = (): Partial<avro.ForSchemaOptions> => ({ omitRecordMethods: true });
 
 export type RegistryOptions = { url: string; username?: string; password?: string; timeoutMs?: number };
 
@@ -29,25 +35,29 @@ export const registrySchemaResolver = ({ url, username, password, timeoutMs = 10
   const types = new Map<number, Promise<avro.Type>>();
 
   const fetchType = async (schemaId: number): Promise<avro.Type> => {
+    let response: Response;
     try {
-      const response = await fetch(`${url.replace(/\/$/, "")}/schemas/ids/${schemaId}`, {
+      response = await fetch(`${url.replace(/\/$/, "")}/schemas/ids/${schemaId}`, {
         signal: AbortSignal.timeout(timeoutMs),
         headers: username ? { authorization: `Basic ${Buffer.from(`${username}:${password ?? ""}`).toString("base64")}` } : {},
       });
-      if (response.status === 404) {
-        throw userError("schema.unknown", `Schema id ${schemaId} is not in the registry at ${url}; the producer used another registry or a deleted schema.`);
-      }
-      if (!response.ok) {
-        throw externalError("registry.unavailable", `The schema registry at ${url} answered ${response.status} for schema id ${schemaId}; check that it is running.`);
-      }
-      const body = (await response.json()) as { schema: string; schemaType?: string };
-      if (body.schemaType && body.schemaType !== "AVRO") {
-        throw userError("schema.type", `Schema id ${schemaId} is ${body.schemaType}, but Witness topics carry Avro.`);
-      }
-      return avro.Type.forSchema(JSON.parse(body.schema));
     } catch (cause) {
-      if (cause instanceof WitnessError) throw cause;
       throw externalError("registry.unreachable", `Cannot reach the schema registry at ${url}: ${(cause as Error).message}. Start it or set SCHEMA_REGISTRY_URL.`, cause);
+    }
+    if (response.status === 404) {
+      throw userError("schema.unknown", `Schema id ${schemaId} is not in the registry at ${url}; the producer used another registry or a deleted schema.`);
+    }
+    if (!response.ok) {
+      throw externalError("registry.unavailable", `The schema registry at ${url} answered ${response.status} for schema id ${schemaId}; check that it is running.`);
+    }
+    const body = (await response.json()) as { schema: string; schemaType?: string };
+    if (body.schemaType && body.schemaType !== "AVRO") {
+      throw userError("schema.type", `Schema id ${schemaId} is ${body.schemaType}, but Witness topics carry Avro.`);
+    }
+    try {
+      return avro.Type.forSchema(JSON.parse(body.schema), avroTypeOptions());
+    } catch (cause) {
+      throw userError("schema.invalid", `Schema id ${schemaId} is not a usable Avro schema: ${(cause as Error).message}`, cause);
     }
   };
 
@@ -88,7 +98,7 @@ export const fixedSchemaResolver = (byId: Record<number, object>): SchemaResolve
   typeFor: async (schemaId) => {
     const schema = byId[schemaId];
     if (!schema) throw userError("schema.unknown", `Schema id ${schemaId} is not known.`);
-    return avro.Type.forSchema(schema as avro.Schema);
+    return avro.Type.forSchema(schema as avro.Schema, avroTypeOptions());
   },
   close: () => {},
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import avro from "avsc";
-import type { SchemaResolver } from "../codec/schemaResolver.ts";
+import { avroTypeOptions, type SchemaResolver } from "../codec/schemaResolver.ts";
 import { rawFamilies, schemasDir, type RawFamilyName } from "../events/families.ts";
 import type { TopicCatalogue } from "../topics/catalogue.ts";
 
@@ -26,7 +26,7 @@ export const registerRawSchemas = async (
     const schema = readAvroSchema(rawFamilies[spec.family].avroFile);
     const subject = valueSubject(spec.name);
     const schemaId = await resolver.register(subject, schema);
-    registrations.set(spec.family, { topic: spec.name, subject, schemaId, type: avro.Type.forSchema(schema as avro.Schema) });
+    registrations.set(spec.family, { topic: spec.name, subject, schemaId, type: avro.Type.forSchema(schema as avro.Schema, avroTypeOptions()) });
   }
   return registrations;
 };

@@ -1,4 +1,7 @@
-import { ConfigResourceTypes, type Kafka } from "kafkajs";
+import kafkajs, { type Kafka } from "kafkajs";
+
+// kafkajs is CommonJS and Node cannot see this enum as a named export.
+const { ConfigResourceTypes } = kafkajs;
 import { externalError } from "../errors/witnessError.ts";
 import type { TopicCatalogue } from "./catalogue.ts";
 import { planTopics, type ActualTopic, type TopicPlan } from "./topicDrift.ts";
