@@ -3,14 +3,18 @@ import { loadConfig, type GlobalFlags } from "../config/config.ts";
 import { describeError, isWitnessError } from "../errors/witnessError.ts";
 import { createLogger } from "../observability/logger.ts";
 import type { Command } from "./command.ts";
-import { demoCommand } from "./demo.ts";
-import { produceCommand } from "./produce.ts";
-import { runCommand } from "./run.ts";
-import { sqlCommand } from "./sql.ts";
-import { stackCommand } from "./stack.ts";
-import { topicsCommand } from "./topics.ts";
 
-const commands: Command[] = [runCommand, demoCommand, sqlCommand, produceCommand, topicsCommand, stackCommand];
+type CommandEntry = { name: string; summary: string; load: () => Promise<Command> };
+
+/** Commands load on demand: `witness sql` never pays for the Kafka or stack code. */
+const commands: CommandEntry[] = [
+  { name: "run", summary: "run Witness: topics, schemas, projector into DuckDB, HTTP API", load: async () => (await import("./run.ts")).runCommand },
+  { name: "demo", summary: "start everything, stream demo observations, print a windowed summary", load: async () => (await import("./demo.ts")).demoCommand },
+  { name: "sql", summary: "read-only SQL over the projection (asks the running Witness if there is one)", load: async () => (await import("./sql.ts")).sqlCommand },
+  { name: "produce", summary: "validate, encode and produce events from a JSON Lines file", load: async () => (await import("./produce.ts")).produceCommand },
+  { name: "topics", summary: "apply topics/topics.json: create what is missing, report drift", load: async () => (await import("./topics.ts")).topicsCommand },
+  { name: "stack", summary: "the Docker-free local Kafka + registry: up | down | status", load: async () => (await import("./stack.ts")).stackCommand },
+];
 
 const globalFlagNames: Record<string, keyof GlobalFlags> = {
   "--config": "config",
@@ -49,11 +53,12 @@ const usage = (): string =>
 
 const main = async (argv: string[]): Promise<number> => {
   const [name, ...args] = argv;
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     process.stdout.write(`${usage()}\n`);
     return name === undefined || name === "help" || name === "--help" ? 0 : 2;
   }
+  const command = await entry.load();
   if (args.includes("--help")) {
     process.stdout.write(`${command.usage}\n`);
     return 0;
@@ -70,7 +75,20 @@ const main = async (argv: string[]): Promise<number> => {
   return command.run(rest, { config, logger, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
 };
 
+/**
+ * kafkajs 2.2.4 schedules a timer with a negative delay (Date.now() subtracted
+ * twice), which Node ≥ 23 reports as TimeoutNegativeWarning; Node clamps it to
+ * 1 ms, exactly what kafkajs intends. Every other warning is still printed.
+ */
+const printWarningsExceptKafkajsTimer = () => {
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name !== "TimeoutNegativeWarning") process.stderr.write(`${warning.name}: ${warning.message}\n`);
+  });
+};
+
 if (import.meta.main) {
+  printWarningsExceptKafkajsTimer();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
