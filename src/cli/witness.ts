@@ -76,9 +76,10 @@ const main = async (argv: string[]): Promise<number> => {
 };
 
 /**
- * kafkajs 2.2.4 schedules a timer with a negative delay (Date.now() subtracted
- * twice), which Node ≥ 23 reports as TimeoutNegativeWarning; Node clamps it to
- * 1 ms, exactly what kafkajs intends. Every other warning is still printed.
+ * kafkajs 2.2.4's request queue schedules `throttledUntil - Date.now()` with
+ * throttledUntil = -1 when it is not throttled: a negative delay that Node ≥ 23
+ * reports as TimeoutNegativeWarning and clamps to 1 ms, which is harmless.
+ * Every other warning is still printed.
  */
 const printWarningsExceptKafkajsTimer = () => {
   process.removeAllListeners("warning");
