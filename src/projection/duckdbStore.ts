@@ -74,8 +74,10 @@ export const openDuckdbStore = async (path: string, options: { isReadOnly?: bool
       false,
     );
   }
+  const connections: DuckDBConnection[] = [];
   const connect = async () => {
     const connection = await instance.connect();
+    connections.push(connection);
     await connection.run("SET TimeZone = 'UTC'");
     return connection;
   };
@@ -147,8 +149,8 @@ export const openDuckdbStore = async (path: string, options: { isReadOnly?: bool
     query: (sql, values) => runQuery(reader, sql, values),
     close: async () => {
       await queue;
-      writer.closeSync();
-      reader.closeSync();
+      // Every connection must close before the instance releases the file lock.
+      for (const connection of connections) connection.closeSync();
       instance.closeSync();
     },
   };

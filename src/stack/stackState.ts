@@ -26,16 +26,35 @@ export const registryStateSchema = processState.extend({
   storage: z.string().min(1),
 });
 
+const port = z.number().int().min(1).max(65535);
+
+/** Ports of the last run, preferred on the next start so addresses people copied keep working. */
+export const stackPortsSchema = z.object({
+  brokerPort: port.optional(),
+  controllerPort: port.optional(),
+  httpPort: port.optional(),
+  managementPort: port.optional(),
+});
+
 /** What the stack directory remembers about the processes it started: enough to reuse, report and stop them. */
 export const stackStateSchema = z.object({
   formatVersion: z.literal(1),
   kafka: kafkaStateSchema.optional(),
   registry: registryStateSchema.optional(),
+  lastPorts: stackPortsSchema.optional(),
 });
 
 export type KafkaState = z.infer<typeof kafkaStateSchema>;
 export type RegistryState = z.infer<typeof registryStateSchema>;
 export type StackState = z.infer<typeof stackStateSchema>;
+export type StackPorts = z.infer<typeof stackPortsSchema>;
+
+/** The ports of what is recorded as running, falling back to those of the last run. */
+export const portsOf = (state: StackState): StackPorts => ({
+  ...state.lastPorts,
+  ...(state.kafka ? { brokerPort: state.kafka.brokerPort, controllerPort: state.kafka.controllerPort } : {}),
+  ...(state.registry ? { httpPort: state.registry.httpPort, managementPort: state.registry.managementPort } : {}),
+});
 
 export const emptyStackState = (): StackState => ({ formatVersion: 1 });
 
