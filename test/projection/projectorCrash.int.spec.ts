@@ -26,7 +26,7 @@ describe("a projector killed mid-stream", () => {
 
   it("resumes after SIGKILL with exactly the produced events: no duplicates, no gaps", async () => {
     const iso = isolatedWitness("sigkill");
-    const duckdbPath = iso.env.WITNESS_DUCKDB_PATH;
+    const duckdbPath = iso.duckdbPath;
     connected = await connectWitness(iso.config, quietLogger());
     const total = 20_000;
     const batch = 500;

@@ -22,6 +22,7 @@ export type IsolatedWitness = {
   catalogue: TopicCatalogue;
   topic: (name: string) => string;
   config: WitnessConfig;
+  duckdbPath: string;
   /** Environment for a child `witness` process with the same isolation. */
   env: Record<string, string>;
 };
@@ -47,7 +48,7 @@ export const isolatedWitness = (label: string): IsolatedWitness => {
     WITNESS_HTTP_PORT: "0",
     WITNESS_LOG_LEVEL: "warn",
   };
-  return { dir, prefix, catalogue, topic: (name) => `${prefix}.${name}`, config: loadConfig(env), env };
+  return { dir, prefix, catalogue, topic: (name) => `${prefix}.${name}`, config: loadConfig(env), duckdbPath: env.WITNESS_DUCKDB_PATH, env };
 };
 
 export const quietLogger = () => createLogger({ level: process.env.WITNESS_TEST_LOG_LEVEL ?? "silent" });
