@@ -1,2 +1,106 @@
+import { parseArgs } from "node:util";
+import { Partitioners } from "kafkajs";
+import { frameWire } from "../codec/wireFormat.ts";
+import { createObserver } from "../ingest/observe.ts";
+import { startWitness, type Witness } from "../main.ts";
+import { generateDemoObservations } from "../testing/demoObservations.ts";
 import type { Command } from "./command.ts";
-export const demoCommand: Command = { name: "demo", summary: "placeholder", usage: "", run: async () => 1 };
+import { formatTable } from "./format.ts";
+
+const countRows = async (witness: Witness, sql: string): Promise<number> => Number((await witness.store.query(sql)).rows[0]?.n ?? 0);
+
+const waitUntilProjected = async (witness: Witness, expected: { operations: number; sessions: number; notes: number; deadLetters: number }, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [operations, sessions, notes, deadLetters] = await Promise.all([
+      countRows(witness, "SELECT count(*) AS n FROM operations WHERE source <> 'witness-demo-sdk'"),
+      countRows(witness, "SELECT count(*) AS n FROM sessions"),
+      countRows(witness, "SELECT count(*) AS n FROM notes"),
+      countRows(witness, "SELECT count(*) AS n FROM dead_letters"),
+    ]);
+    if (operations >= expected.operations && sessions >= expected.sessions && notes >= expected.notes && deadLetters >= expected.deadLetters) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+};
+
+const summarySql = `
+SELECT strftime(window_start, '%H:%M') AS "window (UTC)", endpoint, events, failures,
+       round(100 * success_rate, 1) AS "success %", p50_duration_ms AS p50_ms, p95_duration_ms AS p95_ms
+FROM operation_windows_5m
+WHERE failures >= 3
+ORDER BY window_start, failures DESC
+LIMIT 15`;
+
+const endpointSql = `
+SELECT endpoint, sum(events) AS events, sum(failures) AS failures,
+       round(100 * (1 - sum(failures) / sum(events)), 1) AS "success %",
+       round(max(p95_duration_ms), 0) AS "worst p95_ms (1h)"
+FROM operation_windows_1h GROUP BY endpoint ORDER BY failures DESC`;
+
+export const demoCommand: Command = {
+  name: "demo",
+  summary: "start everything, stream realistic demo observations, print a windowed summary",
+  usage: "witness demo [--minutes 90] [--seed 7]",
+  run: async (args, { config, logger, stdout, signal }) => {
+    const { values } = parseArgs({ args, options: { minutes: { type: "string", default: "90" }, seed: { type: "string", default: "7" } } });
+    const say = (line: string) => stdout.write(`${line}\n`);
+    const startedAt = Date.now();
+    say("Witness demo: observations → Kafka (Avro via the schema registry) → projector → DuckDB → SQL\n");
+    const witness = await startWitness(config, logger, (line) => say(`  · ${line}`));
+    try {
+      say(`  · Kafka ${witness.cluster.brokers.join(",")}, registry ${witness.cluster.registryUrl}${witness.cluster.isLocalStack ? " (local stack)" : ""}`);
+      say(`  · Projecting into ${witness.store.path}; HTTP API at ${witness.httpUrl}\n`);
+
+      const demo = generateDemoObservations({ endMs: Date.now(), minutes: Number(values.minutes), seed: Number(values.seed) });
+      say(`Producing ${demo.operations.length} operation, ${demo.sessions.length} session and ${demo.notes.length} note events…`);
+      for (let i = 0; i < demo.operations.length; i += 1000) await witness.producer.publish(demo.operations.slice(i, i + 1000));
+      await witness.producer.publish([...demo.sessions, ...demo.notes]);
+
+      // The SDK path: observe() wraps real calls, timing them and recording failures.
+      const observer = createObserver({ publish: (events) => witness.producer.publish(events), logger, source: "witness-demo-sdk", project: "shop" });
+      for (let i = 0; i < 20; i++) {
+        await observer
+          .observe("tool:inventory_lookup", async () => {
+            await new Promise((r) => setTimeout(r, 5 + (i % 4) * 5));
+            if (i % 7 === 3) throw new Error(`inventory service unavailable (attempt ${i})`);
+            return { sku: `sku-${i}`, inStock: i % 2 === 0 };
+          }, { kind: "tool", input: { sku: `sku-${i}` } })
+          .catch(() => undefined);
+      }
+      await observer.close();
+
+      // Bad input is never dropped: it lands on the dead-letter topic with the reason.
+      const producer = witness.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      const topic = witness.registrations.get("operation")!.topic;
+      await producer.send({ topic, messages: [
+        { key: "bad-1", value: Buffer.from('{"this":"is JSON, not Avro"}') },
+        { key: "bad-2", value: frameWire(987_654_321, Buffer.from([1, 2, 3])) },
+      ] });
+      await producer.disconnect();
+
+      const isComplete = await waitUntilProjected(witness, { operations: demo.operations.length, sessions: demo.sessions.length, notes: demo.notes.length, deadLetters: 2 }, 120_000);
+      if (signal.aborted) return 130;
+      if (!isComplete) say("(the projector has not caught up after 2 minutes; showing what it has)");
+
+      const windows = await witness.store.query(summarySql);
+      say("\nFailure bursts — 5-minute windows with 3+ failures (SQL over operation_windows_5m):\n");
+      say(formatTable(windows.columns, windows.rows));
+      const perEndpoint = await witness.store.query(endpointSql);
+      say("\nPer endpoint over the whole demo (operation_windows_1h):\n");
+      say(formatTable(perEndpoint.columns, perEndpoint.rows));
+      const totals = await witness.store.query(`SELECT (SELECT count(*) FROM operations) AS operations, (SELECT count(*) FROM sessions) AS sessions,
+        (SELECT count(*) FROM notes) AS notes, (SELECT count(*) FROM dead_letters) AS dead_letters`);
+      say(`\nProjected: ${JSON.stringify(totals.rows[0])}  (dead letters are on ${witness.catalogue.topics.find((t) => t.role === "dead-letter")!.name} with their reason)`);
+      say(`Done in ${Math.round((Date.now() - startedAt) / 1000)} s.\n`);
+      say("Query further (the file is yours once this process exits):");
+      say(`  npm run witness -- sql "SELECT * FROM operation_windows_1m WHERE failures > 0 ORDER BY window_start DESC LIMIT 20"`);
+      say(`  npm run witness -- sql "SELECT error_type, count(*) AS n FROM operations WHERE NOT success GROUP BY ALL ORDER BY n DESC" --json`);
+      say("Keep it running with `npm run witness -- run`; stop the local stack with `npm run stack -- down`.");
+      return 0;
+    } finally {
+      await witness.close();
+    }
+  },
+};

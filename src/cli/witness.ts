@@ -66,7 +66,9 @@ const main = async (argv: string[]): Promise<number> => {
   const { flags, rest } = splitGlobalFlags(args);
   const config = loadConfig(process.env, flags);
   // A service logs its progress; interactive commands print results and log only problems.
-  const level = flags.logLevel ?? process.env.WITNESS_LOG_LEVEL ?? (command.name === "run" ? config.logLevel : "warn");
+  // The demo shows dead-lettering on purpose, so it logs only errors.
+  const quietLevel = command.name === "demo" ? "error" : "warn";
+  const level = flags.logLevel ?? process.env.WITNESS_LOG_LEVEL ?? (command.name === "run" ? config.logLevel : quietLevel);
   const logger = createLogger({ level });
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -90,7 +90,7 @@ export const createProjector = (deps: ProjectorDeps, options: ProjectorOptions):
           reason: error.code,
           detail: error.message,
         });
-        log.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: error.code, err: error }, "dead-lettering a message");
+        log.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: error.code, detail: error.message }, "dead-lettering a message");
       }
     }
 
