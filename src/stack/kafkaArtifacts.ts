@@ -64,13 +64,18 @@ export const fetchKafka = async (options: FetchKafkaOptions): Promise<KafkaArtif
   const partialDir = join(home, "libs.partial");
   await rm(partialDir, { recursive: true, force: true });
   const progress = downloadProgress(onProgress, `Kafka ${kafkaVersion}`);
-  await runMaven({
-    args: ["dependency:copy-dependencies", `-DoutputDirectory=${partialDir}`, "-DincludeScope=runtime"],
-    cwd: home,
-    mavenCommand,
-    onDownload: progress.onDownload,
-    signal,
-  });
+  try {
+    await runMaven({
+      args: ["dependency:copy-dependencies", `-DoutputDirectory=${partialDir}`, "-DincludeScope=runtime"],
+      cwd: home,
+      mavenCommand,
+      onDownload: progress.onDownload,
+      signal,
+    });
+  } catch (error) {
+    progress.finish(false);
+    throw error;
+  }
   progress.finish();
   await rm(libsDir, { recursive: true, force: true });
   await rename(partialDir, libsDir);

@@ -65,12 +65,24 @@ export const runMaven = ({ args, cwd, mavenCommand = "mvn", onDownload, timeoutM
     });
   });
 
-/** Counts downloads and bytes and reports them at most every `intervalMs`, so a long fetch shows it is alive. */
-export const downloadProgress = (report: (line: string) => void, label: string, intervalMs = 3_000) => {
+/**
+ * Counts downloads and bytes and reports them at most every `intervalMs`, so
+ * a long fetch shows it is alive. Maven in batch mode reports a file only
+ * once it is complete, so during one large download a heartbeat every
+ * `heartbeatMs` says it is still working.
+ */
+export const downloadProgress = (report: (line: string) => void, label: string, intervalMs = 3_000, heartbeatMs = 15_000) => {
+  const startedAt = Date.now();
   let files = 0;
   let bytes = 0;
   let lastReportAt = 0;
   const describe = () => `${label}: ${files} file${files === 1 ? "" : "s"} downloaded (${(bytes / 1_000_000).toFixed(1)} MB)`;
+  const heartbeat = setInterval(() => {
+    if (Date.now() - lastReportAt < heartbeatMs) return;
+    lastReportAt = Date.now();
+    report(`${describe()}, still fetching after ${Math.round((Date.now() - startedAt) / 1000)} s…`);
+  }, heartbeatMs);
+  heartbeat.unref();
   return {
     onDownload: (download: MavenDownload) => {
       files += 1;
@@ -81,8 +93,10 @@ export const downloadProgress = (report: (line: string) => void, label: string, 
         report(`${describe()}…`);
       }
     },
-    finish: () => {
-      if (files > 0) report(describe());
+    /** Stops the heartbeat and reports the totals; call it whether Maven succeeded or not. */
+    finish: (isSuccess = true) => {
+      clearInterval(heartbeat);
+      if (isSuccess && files > 0) report(describe());
     },
   };
 };

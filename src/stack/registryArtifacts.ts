@@ -55,13 +55,18 @@ export const fetchRegistry = async ({ version, home, onProgress, mavenCommand, s
   await mkdir(home, { recursive: true });
   const downloadDir = join(home, "download");
   const progress = downloadProgress(onProgress, `Apicurio Registry ${version}`);
-  await runMaven({
-    args: ["dependency:copy", `-Dartifact=${registryArtifactCoordinates(version)}`, `-DoutputDirectory=${downloadDir}`],
-    cwd: home,
-    mavenCommand,
-    onDownload: progress.onDownload,
-    signal,
-  });
+  try {
+    await runMaven({
+      args: ["dependency:copy", `-Dartifact=${registryArtifactCoordinates(version)}`, `-DoutputDirectory=${downloadDir}`],
+      cwd: home,
+      mavenCommand,
+      onDownload: progress.onDownload,
+      signal,
+    });
+  } catch (error) {
+    progress.finish(false);
+    throw error;
+  }
   progress.finish();
   const archive = (await readdir(downloadDir)).find((f) => f.endsWith(".tar.gz"));
   if (!archive) throw externalError("stack.registry-archive-missing", `Maven finished but no .tar.gz is in ${downloadDir}; delete ${home} and run again.`);

@@ -47,9 +47,12 @@ export const dailyReportSchema = z.strictObject({
   time_zone: line(100),
   summary: line(1000),
   progress: line(500),
+  themes: z.array(line(100)).max(5),
   friction_points: z.array(line(200)).max(5),
   recommended_adjustments: z.array(line(200)).max(5),
   trajectory: z.enum(trajectories),
+  /** Mean note sentiment of the day, −1 … 1 (0 when inactive). */
+  sentiment: z.number().min(-1).max(1),
   inactivity_flag: z.boolean(),
   /** True when some notes had no meta synthesis and were read raw. */
   raw_notes_fallback: z.boolean(),
