@@ -20,6 +20,8 @@ const masks: readonly Mask[] = [
   { placeholder: "<path>", pattern: /(?<=^|[\s(=:,])(?:[A-Za-z]:\\|~?\.{0,2}\/)?(?:[\w.@-]+[\\/])+[\w.@-]*/g },
   { placeholder: "<path>", pattern: /(?<=^|[\s(=:,])\/[\w.@-]+/g },
   { placeholder: "<hex>", pattern: /\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi },
+  { placeholder: "<ip>", pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g },
+  { placeholder: "<n>", pattern: /\b\d+(?:\.\d+){2,}\b/g },
   { placeholder: "<id>", pattern: /\b(?=[\w-]*\d)(?=[\w-]*[a-z])[a-z0-9]+(?:[_-][a-z0-9]+)+\b/gi },
   { placeholder: "<id>", pattern: /\b(?=[a-z]*\d)[a-z]+\d[a-z0-9]{3,}\b/gi },
   { placeholder: "<n>", pattern: /(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?:ms|s|kb|mb|gb|b)?\b/gi },

@@ -16,6 +16,7 @@ describe("normalizeErrorMessage", () => {
     ["timestamps", "lock held since 2025-03-24T10:15:00Z by worker", "lock held since <time> by worker"],
     ["hex", "segfault at 0x7ffd3a2b in module deadbeefcafe1234", "segfault at <hex> in module <hex>"],
     ["ids", "request req_8f7a9c2 for user-48213 rejected", "request <id> for <id> rejected"],
+    ["IP addresses and dotted versions", "connect ECONNREFUSED 10.0.3.7:5432 (driver 1.12.4)", "connect econnrefused <ip> (driver <n>)"],
     ["emails and urls", "mail to ada@example.com via https://mx.example.com/send?id=4 bounced", "mail to <email> via <url> bounced"],
   ];
   for (const [what, input, expected] of cases) {

@@ -89,11 +89,11 @@ describe("explicit rules", () => {
       said(3, "Prefer ripgrep over grep when searching."),
     ]);
     const byAction = Object.fromEntries(items.map((i) => [dataOf(i).action, dataOf(i)]));
-    assert.deepEqual(Object.keys(byAction).sort(), ["always run the linter", "never push directly to main", "prefer ripgrep over grep when searching"]);
+    assert.deepEqual(Object.keys(byAction).sort(), ["always run the linter", "never push directly to main", "prefer ripgrep over grep"]);
     assert.equal(byAction["always run the linter"]!.trigger, "before committing");
     assert.equal(byAction["always run the linter"]!.domain, "code-style");
     assert.equal(byAction["never push directly to main"]!.domain, "git");
-    assert.equal(byAction["prefer ripgrep over grep when searching"]!.trigger, "choosing between ripgrep and grep when searching");
+    assert.equal(byAction["prefer ripgrep over grep"]!.trigger, "when searching");
   });
 
   it("does not take a statement for a rule", () => {

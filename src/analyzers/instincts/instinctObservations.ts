@@ -204,13 +204,14 @@ export const parseRule = (sentence: string): { polarity: "do" | "avoid" | `prefe
   const body = stripPrefixes(sentence);
   const prefer = /^(?:always\s+)?prefer\s+(.+?)\s+(?:over|to|instead of|rather than)\s+(.+)$/i.exec(body);
   if (prefer) {
-    const [preferred, other] = [prefer[1]!.trim(), prefer[2]!.trim()];
-    const key = contentTokensOf(preferred).join(" ");
+    const [other, connective, when] = prefer[2]!.split(clauseSplit);
+    const preferred = prefer[1]!.trim();
+    const rest = other!.trim();
     return {
-      polarity: `prefer:${key}`,
-      action: `prefer ${preferred} over ${other}`,
-      trigger: `choosing between ${preferred} and ${other}`,
-      subject: [...contentTokensOf(preferred), ...contentTokensOf(other)].sort(compareStrings),
+      polarity: `prefer:${contentTokensOf(preferred).join(" ")}`,
+      action: `prefer ${preferred} over ${rest}`,
+      trigger: connective && when ? `${connective.toLowerCase()} ${when.trim()}` : `choosing between ${preferred} and ${rest}`,
+      subject: [...contentTokensOf(preferred), ...contentTokensOf(rest)].sort(compareStrings),
     };
   }
   const marker = /^(always|never|don'?t|do not)\s+(.+)$/i.exec(body);
@@ -218,7 +219,7 @@ export const parseRule = (sentence: string): { polarity: "do" | "avoid" | `prefe
   const polarity = marker[1]!.toLowerCase() === "always" ? "do" : "avoid";
   const [what, connective, when] = marker[2]!.split(clauseSplit);
   const verb = polarity === "do" ? "always" : marker[1]!.toLowerCase() === "never" ? "never" : "do not";
-  const subject = contentTokensOf(marker[2]!);
+  const subject = contentTokensOf(what!);
   if (subject.length === 0) return null;
   return {
     polarity,
