@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { isMarkedProcess, isProcessAlive, spawnDetached, stopProcess } from "./processes.ts";
 
 const marker = `--witness-test-marker=${process.pid}-${Date.now()}`;
 const dir = mkdtempSync(join(tmpdir(), "witness-processes-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A detached node process that lives until signalled; `ignoreTerm` makes it ignore SIGTERM. */
 const startSleeper = async (ignoreTerm = false) => {

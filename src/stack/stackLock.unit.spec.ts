@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { isWitnessError } from "../errors/witnessError.ts";
 import { withStackLock } from "./stackLock.ts";
 
-const lockPath = () => join(mkdtempSync(join(tmpdir(), "witness-lock-")), "stack.lock");
+const dir = mkdtempSync(join(tmpdir(), "witness-lock-"));
+let lockCount = 0;
+const lockPath = () => join(dir, `stack-${++lockCount}.lock`);
+after(() => rmSync(dir, { recursive: true, force: true }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("stack lock", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -13,8 +13,10 @@ const running: StackState = {
 };
 
 describe("stack state file", () => {
-  it("round-trips what the stack recorded", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "witness-state-")), "state.json");
+  it("round-trips what the stack recorded", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "witness-state-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, "state.json");
     await writeStackState(path, running);
     assert.deepEqual(await readStackState(path), { state: running });
   });

@@ -9,6 +9,8 @@ export type HarnessEnv = {
   SCHEMA_REGISTRY_URL?: string;
   /** Force a source: `local` or `testcontainers` (e.g. to test the local stack on a machine with Docker). */
   WITNESS_TEST_STACK?: string;
+  /** Set by scripts/run-tests.ts next to the addresses: where it got the run's stack from. */
+  WITNESS_TEST_STACK_SOURCE?: string;
 };
 
 export type SourceChoice = { source: StackSource; reason: string };
@@ -23,7 +25,10 @@ const isSet = (value: string | undefined): value is string => value !== undefine
 export const chooseStackSource = async (env: HarnessEnv, isDockerAvailable: () => Promise<boolean>): Promise<SourceChoice> => {
   const hasBrokers = isSet(env.KAFKA_BROKERS);
   const hasRegistry = isSet(env.SCHEMA_REGISTRY_URL);
-  if (hasBrokers && hasRegistry) return { source: "environment", reason: "KAFKA_BROKERS and SCHEMA_REGISTRY_URL are set" };
+  if (hasBrokers && hasRegistry) {
+    const runSource = env.WITNESS_TEST_STACK_SOURCE?.trim();
+    return { source: "environment", reason: runSource ? `scripts/run-tests.ts provides the run's ${runSource} stack` : "KAFKA_BROKERS and SCHEMA_REGISTRY_URL are set" };
+  }
   if (hasBrokers || hasRegistry) {
     const missing = hasBrokers ? "SCHEMA_REGISTRY_URL" : "KAFKA_BROKERS";
     throw userError("harness.half-configured", `Only one of KAFKA_BROKERS and SCHEMA_REGISTRY_URL is set; set ${missing} too to test against that cluster, or unset both to let the harness provide one.`);

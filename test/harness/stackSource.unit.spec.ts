@@ -17,6 +17,12 @@ describe("harness stack source", () => {
     assert.equal(docker.asked, 0);
   });
 
+  it("says when the addresses are the run's shared stack from run-tests", async () => {
+    const choice = await chooseStackSource({ KAFKA_BROKERS: "k:9092", SCHEMA_REGISTRY_URL: "http://r:8081", WITNESS_TEST_STACK_SOURCE: "local" }, dockerProbe(false).check);
+    assert.equal(choice.source, "environment");
+    assert.match(choice.reason, /run-tests\.ts provides the run's local stack/);
+  });
+
   it("uses testcontainers when nothing is set and a Docker engine answers", async () => {
     assert.equal((await chooseStackSource({}, dockerProbe(true).check)).source, "testcontainers");
   });
