@@ -2,18 +2,7 @@ import type { NoteRecorded } from "../events/noteRecorded.ts";
 import type { OperationObserved } from "../events/operationObserved.ts";
 import type { SessionObserved } from "../events/sessionObservation.ts";
 import { noteEvent, operationEvent, sessionEvent } from "./rawEvents.ts";
-
-/** A small seeded PRNG (mulberry32): the same seed always yields the same demo. */
-export const seededRandom = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+import { createSeededRandom } from "./seededRandom.ts";
 
 type Endpoint = { operation: string; kind: "endpoint" | "tool" | "llm"; medianMs: number; baseFailureRate: number; failure: { type: string; message: string; code: string } };
 
@@ -41,7 +30,7 @@ export type DemoObservations = { operations: OperationObserved[]; sessions: Sess
  * about users. Seeded, so every run shows the same shape.
  */
 export const generateDemoObservations = ({ endMs, minutes = 90, seed = 7 }: { endMs: number; minutes?: number; seed?: number }): DemoObservations => {
-  const random = seededRandom(seed);
+  const random = createSeededRandom(seed).next;
   const startMs = endMs - minutes * 60_000;
   const operations: OperationObserved[] = [];
   for (let minute = 0; minute < minutes; minute++) {
