@@ -118,7 +118,12 @@ const renderMatrix = (results: VersionResult[], kafkajs: string, javaVersion: st
       ? `The local stack runs **Kafka ${newest.version}**: the newest release that passes every check.`
       : "No Kafka 4.x release passed every check; the local stack should fall back to Kafka 3.9.x.",
     "",
-    "Artifacts come from Maven Central (`org.apache.kafka:kafka_2.13`), fetched with `mvn`; no Docker involved.",
+    "Notes:",
+    "- Artifacts come from Maven Central, fetched with `mvn`; no Docker involved. The broker needs only",
+    "  `org.apache.kafka:kafka_2.13` (which also holds `kafka.tools.StorageTool` for formatting KRaft storage)",
+    "  plus a log4j2 binding; `kafka-tools` is not needed (and its jar did not resolve here for 4.2.2 and 4.4.0).",
+    "- Apicurio Registry 3.3.x needs Java 21+; the local stack runs it on the newest JDK it finds and falls back to",
+    "  Apicurio Registry 3.0.9 (Java 17) when there is none. Kafka runs on the first Java 17+ it finds.",
     "",
   ].join("\n");
 };
