@@ -6,7 +6,7 @@ import { allocatePorts } from "./freePorts.ts";
 import { describeJavaRuntimes, listJavaRuntimes, pickJavaRuntime, requireJavaRuntime, type JavaRuntime } from "./javaRuntime.ts";
 import { fetchKafka } from "./kafkaArtifacts.ts";
 import { startKafkaServer } from "./kafkaServer.ts";
-import { isMarkedProcess, stopProcess, type StopOutcome } from "./processes.ts";
+import { findMarkedProcesses, isMarkedProcess, stopProcess, type StopOutcome } from "./processes.ts";
 import { isKafkaReady, isRegistryReady, waitUntilReady } from "./readiness.ts";
 import { fetchRegistry } from "./registryArtifacts.ts";
 import { startRegistryServer } from "./registryServer.ts";
@@ -99,6 +99,12 @@ const startMissing = async (
 ): Promise<StackState> => {
   const progress = options.onProgress ?? (() => {});
   const marker = stackMarker(paths.root);
+  const keep = new Set([state.kafka?.pid, state.registry?.pid]);
+  for (const pid of findMarkedProcesses(marker).filter((p) => !keep.has(p))) {
+    progress(`Stopping an unrecorded local stack process (pid ${pid}) left by an interrupted start…`);
+    log.warn({ pid }, "stopping an unrecorded local stack process");
+    await stopProcess(pid, marker);
+  }
   const runtimes = await listJavaRuntimes({ javaHome: options.javaHome });
   log.debug({ runtimes }, "java runtimes found");
   const kafkaJava = missing.kafka ? requireJavaRuntime(runtimes, kafkaMinimumJava, `Kafka ${kafkaVersion}`) : undefined;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { externalError } from "../errors/witnessError.ts";
 
@@ -70,6 +70,20 @@ export const isMarkedProcess = (pid: number, marker: string): boolean => {
     // It exited between the two checks.
     return false;
   }
+};
+
+/**
+ * Every live process whose command line carries `marker` (Linux /proc only;
+ * elsewhere none are found). Finds stack processes nobody recorded — e.g.
+ * when the command that started them was killed before it wrote the state
+ * file — which would otherwise hold the data directories' locks.
+ */
+export const findMarkedProcesses = (marker: string): number[] => {
+  if (!existsSync("/proc/self/cmdline")) return [];
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isMarkedProcess(pid, marker));
 };
 
 export type StopOutcome = "not-running" | "terminated" | "killed";

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { isMarkedProcess, isProcessAlive, spawnDetached, stopProcess } from "./processes.ts";
+import { findMarkedProcesses, isMarkedProcess, isProcessAlive, spawnDetached, stopProcess } from "./processes.ts";
 
 const marker = `--witness-test-marker=${process.pid}-${Date.now()}`;
 const dir = mkdtempSync(join(tmpdir(), "witness-processes-"));
@@ -41,6 +41,16 @@ describe("detached processes", () => {
     try {
       assert.equal(await stopProcess(sleeper.pid, "--some-other-stack", 1_000), "not-running");
       assert.equal(isProcessAlive(sleeper.pid), true);
+    } finally {
+      await stopProcess(sleeper.pid, marker, 5_000);
+    }
+  });
+
+  it("finds running processes by their marker alone", async () => {
+    const sleeper = await startSleeper();
+    try {
+      assert.deepEqual(findMarkedProcesses(marker), [sleeper.pid]);
+      assert.deepEqual(findMarkedProcesses("--no-such-marker"), []);
     } finally {
       await stopProcess(sleeper.pid, marker, 5_000);
     }
