@@ -23,8 +23,9 @@ import {
   type WindowOperatorConfig,
   type WindowOperatorState,
   validateWindowOperatorConfig,
+  windowKeyOf,
 } from "../windows/windowOperator.ts";
-import { hourMs, toIsoTime, windowIdOf } from "../windows/windowSpec.ts";
+import { hourMs, toIsoTime } from "../windows/windowSpec.ts";
 import type { AnalyzableEvent, Analyzer, SourcedEvent } from "./analyzer.ts";
 import { buildDerivedEvent, buildRetraction, digestItem } from "./derivedEvents.ts";
 
@@ -86,7 +87,12 @@ export const createAnalyzerGroup = (name: string, analyzers: readonly Analyzer[]
 /** What the group keeps per window it has emitted for: whether the cycle cap chose it, and item fingerprints. */
 type PaneResults = { isSelected: boolean; digests: Record<string, string> };
 
-type StageState = { windows: WindowOperatorState<SourcedEvent>; results: Record<string, PaneResults> };
+/** Results per key, then per window ("start/end"), like the operator's panes. */
+type StageResults = Record<string, Record<string, PaneResults>>;
+
+type StageState = { windows: WindowOperatorState<SourcedEvent>; results: StageResults };
+
+const resultOf = (results: StageResults, key: string, windowKey: string): PaneResults | undefined => results[key]?.[windowKey];
 
 /** Plain JSON: snapshot it with the consumer offsets to restart exactly where the group stopped. */
 export type AnalyzerGroupState = { watermark: WatermarkState; stages: Record<string, StageState> };
@@ -168,27 +174,37 @@ const emitPanes = (step: Step, stage: Stage, emissions: readonly PaneEmission<So
   if (emissions.length === 0) return;
   const { analyzer } = stage;
   const stageState = step.stages[analyzer.name]!;
-  const results = { ...stageState.results };
+  let results = stageState.results;
+  const copiedKeys = new Set<string>();
+  const setResult = (key: string, windowKey: string, value: PaneResults) => {
+    if (results === stageState.results) results = { ...results };
+    if (!copiedKeys.has(key)) {
+      results[key] = { ...(results[key] ?? {}) };
+      copiedKeys.add(key);
+    }
+    results[key]![windowKey] = value;
+  };
 
   // First closes of the same window form a cycle, capped; corrections keep the first decision.
   const cycles = new Map<string, PaneEmission<SourcedEvent>[]>();
   for (const emission of emissions) {
     if (emission.reason !== "closed") continue;
-    const cycleId = `${emission.window.startMs}/${emission.window.endMs}`;
+    const cycleId = windowKeyOf(emission.window);
     cycles.set(cycleId, [...(cycles.get(cycleId) ?? []), emission]);
   }
-  const selected = new Set<string>();
+  const selected = new Set<PaneEmission<SourcedEvent>>();
   for (const panes of cycles.values()) {
     const keys = selectCycleKeys(panes.map((p) => ({ key: p.key, eventCount: p.events.length })), analyzer.cycleCap);
-    for (const pane of panes) if (keys.has(pane.key)) selected.add(pane.paneId);
+    for (const pane of panes) if (keys.has(pane.key)) selected.add(pane);
   }
 
   const produced: DerivedEvent[] = [];
   for (const emission of emissions) {
-    const previous = results[emission.paneId];
-    const isSelected = emission.reason === "closed" ? selected.has(emission.paneId) : (previous?.isSelected ?? true);
+    const windowKey = windowKeyOf(emission.window);
+    const previous = resultOf(results, emission.key, windowKey);
+    const isSelected = emission.reason === "closed" ? selected.has(emission) : (previous?.isSelected ?? true);
     if (!isSelected) {
-      results[emission.paneId] = { isSelected: false, digests: {} };
+      setResult(emission.key, windowKey, { isSelected: false, digests: {} });
       continue;
     }
     const events = emission.events.filter((e) => !(isDerivedEvent(e.event) && e.event.retracted));
@@ -205,7 +221,7 @@ const emitPanes = (step: Step, stage: Stage, emissions: readonly PaneEmission<So
     for (const key of Object.keys(previous?.digests ?? {}).sort()) {
       if (!(key in digests)) produced.push(buildRetraction({ ...parts, key }));
     }
-    results[emission.paneId] = { isSelected: true, digests };
+    setResult(emission.key, windowKey, { isSelected: true, digests });
   }
   step.stages[analyzer.name] = { ...stageState, results };
   step.derived.push(...produced);
@@ -223,8 +239,7 @@ const addToStage = (step: Step, stage: Stage, sourced: SourcedEvent, watermarkMs
   const added = addToWindows(stage.operator, stageState.windows, sourced, keys, watermarkMs);
   step.stages[stage.analyzer.name] = { ...stageState, windows: added.state };
   for (const late of added.late) {
-    const paneId = windowIdOf(late.key, late.window);
-    const isUnselected = stageState.results[paneId]?.isSelected === false;
+    const isUnselected = resultOf(stageState.results, late.key, windowKeyOf(late.window))?.isSelected === false;
     step.late.push(lateRecordOf(step.group, stage.analyzer, late, isUnselected ? "unselected" : undefined));
   }
   emitPanes(step, stage, added.corrections, watermarkMs);
@@ -253,9 +268,14 @@ export const processRecord = (group: AnalyzerGroup, state: AnalyzerGroupState, r
     const closed = closeWindows(stage.operator, stageState.windows, watermarkAfterMs);
     if (closed.state === stageState.windows) continue;
     let results = stageState.results;
-    if (closed.evictedPaneIds.length > 0) {
+    if (closed.evicted.length > 0) {
       results = { ...results };
-      for (const paneId of closed.evictedPaneIds) delete results[paneId];
+      for (const { key, window } of closed.evicted) {
+        if (!results[key]) continue;
+        const { [windowKeyOf(window)]: _dropped, ...rest } = results[key]!;
+        if (Object.keys(rest).length === 0) delete results[key];
+        else results[key] = rest;
+      }
     }
     step.stages[stage.analyzer.name] = { windows: closed.state, results };
     // Results handed downstream count as on time for this step: judge them by the watermark before it.

@@ -34,7 +34,7 @@ const run = (config: WindowOperatorConfig, steps: Array<[Item, string[], number 
     corrections.push(...added.corrections);
   }
   const closed = closeWindows(config, state, closeAtMs);
-  return { state: closed.state, emissions: closed.emissions, late, corrections, evicted: closed.evictedPaneIds };
+  return { state: closed.state, emissions: closed.emissions, late, corrections, evicted: closed.evicted };
 };
 
 describe("window operator", () => {
