@@ -49,15 +49,14 @@ export const clusterFailures = (operations: readonly ObservedOperation[]): Failu
 };
 
 const adviceByCause: Record<CauseClass, (endpoints: string) => string> = {
-  timeout: (e) => `Calls to ${e} time out. Raise the timeout or shrink the request, and retry with exponential backoff.`,
-  rate_limit: (e) => `${e} is rate limited. Space calls out, honour Retry-After, and batch requests where possible.`,
-  auth: (e) => `${e} rejects the credentials. Refresh the token or fix permissions first; retrying unchanged will fail again.`,
-  validation: (e) => `${e} rejects this input. Fix the request shape before calling again; do not retry it unchanged.`,
-  dependency: (e) => `A dependency behind ${e} is failing (5xx or connection). Retry later with backoff or use a fallback.`,
-  malformed_model_output: (e) =>
-    `The model output from ${e} does not parse. Ask for strict JSON, validate and repair it, or lower the temperature.`,
-  context_overflow: (e) => `The input to ${e} exceeds the model context. Summarise or split it (map-reduce) before calling.`,
-  unknown: (e) => `${e} keeps failing the same way. Inspect a sample input and error before retrying.`,
+  timeout: (e) => `Timeouts on ${e}: raise the timeout or shrink the request, and retry with exponential backoff.`,
+  rate_limit: (e) => `Rate limited on ${e}: space calls out, honour Retry-After, and batch requests where possible.`,
+  auth: (e) => `Credentials rejected by ${e}: refresh the token or fix permissions first; retrying unchanged will fail again.`,
+  validation: (e) => `Input rejected by ${e}: fix the request shape before calling again; do not retry it unchanged.`,
+  dependency: (e) => `A dependency behind ${e} is failing (5xx or connection): retry later with backoff or use a fallback.`,
+  malformed_model_output: (e) => `Model output from ${e} does not parse: ask for strict JSON, validate and repair it, or lower the temperature.`,
+  context_overflow: (e) => `Input too large for the model behind ${e}: summarise or split it (map-reduce) before calling.`,
+  unknown: (e) => `Repeated failure on ${e}: inspect a sample input and error before retrying.`,
 };
 
 export const adviceFor = (cause: CauseClass, endpoints: readonly string[]): string =>

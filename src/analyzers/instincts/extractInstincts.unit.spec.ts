@@ -96,8 +96,10 @@ describe("explicit rules", () => {
     assert.equal(byAction["prefer ripgrep over grep"]!.trigger, "when searching");
   });
 
-  it("does not take a statement for a rule", () => {
-    assert.deepEqual(extract([said(1, "I don't understand why this fails. Can you always explain?")]).length, 0);
+  it("does not take a statement, a one-off or an idiom for a rule", () => {
+    for (const text of ["I don't understand why this fails. Can you always explain?", "Don't worry about the docs for now.", "Never mind, that's fine.", "Don't touch the README this time."]) {
+      assert.equal(extract([said(1, text)]).length, 0, text);
+    }
   });
 
   it("merges near-duplicate wordings into one instinct with both observations", () => {

@@ -58,10 +58,13 @@ export const describeChange = (before: string, after: string) => {
   return { added, removed, addedText, removedText, isChanged: added.length + removed.length > 0 };
 };
 
-const changeAction = (verb: string, change: ReturnType<typeof describeChange>): string => {
-  if (change.addedText && change.removedText) return `${verb} "${change.addedText}" instead of "${change.removedText}"`;
-  if (change.addedText) return `${verb} adding "${change.addedText}"`;
-  return `${verb} without "${change.removedText}"`;
+/** "retry bash adding …", "add … to the command", "use … instead of …". */
+const changeAction = (lead: "retry" | "correct", tool: string, change: ReturnType<typeof describeChange>): string => {
+  if (change.addedText && change.removedText) {
+    return lead === "retry" ? `retry ${tool} with "${change.addedText}" instead of "${change.removedText}"` : `use "${change.addedText}" instead of "${change.removedText}"`;
+  }
+  if (change.addedText) return lead === "retry" ? `retry ${tool} adding "${change.addedText}"` : `add "${change.addedText}" to the command`;
+  return lead === "retry" ? `retry ${tool} without "${change.removedText}"` : `drop "${change.removedText}" from the command`;
 };
 
 const outcomeAfter = (steps: readonly SessionStep[], from: number, tool: string, limit: number): { step: SessionStep; index: number } | null => {
@@ -119,7 +122,7 @@ export const detectFailureRetries = (
           pattern: "failure_retry",
           identity,
           trigger: truncate(`${tool} fails with: ${signature}`, triggerMax),
-          action: truncate(changeAction(`retry ${tool}`, change), actionMax),
+          action: truncate(changeAction("retry", tool, change), actionMax),
           sessionId: timeline.sessionId,
           project: timeline.project,
           timeMs: retryOutcome.step.timeMs,
@@ -167,7 +170,7 @@ export const detectCorrections = (timeline: SessionTimeline, options: DetectionO
         pattern: "user_correction",
         identity: `user_correction|${toolPath}|+${change.added.join(" ")}|-${change.removed.join(" ")}`,
         trigger: truncate(`when about to run "${head}" with ${tool}`, triggerMax),
-        action: truncate(change.isChanged ? changeAction("use", change) : `use ${nextTool} instead of ${tool}`, actionMax),
+        action: truncate(change.isChanged ? changeAction("correct", tool, change) : `use ${nextTool} instead of ${tool}`, actionMax),
         sessionId: timeline.sessionId,
         project: timeline.project,
         timeMs: (outcome?.step ?? step).timeMs,
@@ -199,9 +202,13 @@ const stripPrefixes = (sentence: string): string => {
   return current;
 };
 
+/** A one-off ("for now", "this time") or an idiom ("never mind", "don't worry") is not a standing rule. */
+const notARule = /\b(?:for now|this time|right now|for the moment|today|yet)\b|^(?:never|don'?t|do not)\s+(?:mind|worry|bother)\b/i;
+
 /** A standing instruction in a sentence: always / never / don't / prefer … over …. */
 export const parseRule = (sentence: string): { polarity: "do" | "avoid" | `prefer:${string}`; action: string; trigger: string | null; subject: string[] } | null => {
   const body = stripPrefixes(sentence);
+  if (notARule.test(body)) return null;
   const prefer = /^(?:always\s+)?prefer\s+(.+?)\s+(?:over|to|instead of|rather than)\s+(.+)$/i.exec(body);
   if (prefer) {
     const [other, connective, when] = prefer[2]!.split(clauseSplit);

@@ -48,7 +48,8 @@ const themeStopwords = new Set(
     "while were was are is be been being have has had does did doing done will would could should can may might must shall " +
     "user users today session sessions asked asks wants wanted said says seems seemed still also very really much more most some " +
     "again after before during over under just only even well like felt feels feel time times day days week note notes turn turns " +
-    "help helped helping working work worked thing things need needs needed made make makes going getting get got your you our"
+    "help helped helping working work worked thing things need needs needed made make makes going getting get got your you our " +
+    "together reviewed review discussed discuss asked options went seemed"
   ).split(" "),
 );
 
@@ -149,6 +150,21 @@ export const frictionPointsOf = (texts: readonly string[], max = 5): string[] =>
     .map((entry) => entry.text);
 };
 
+export const keepApproachAdjustment = "Keep the current approach; it is working.";
+export const keepObservingAdjustment = "Keep observing; no clear friction yet.";
+const defaultAdjustments = new Set([keepApproachAdjustment, keepObservingAdjustment]);
+
+/**
+ * Drops the "keep …" defaults when a concrete adjustment is present, so a report
+ * never both keeps and changes its approach; with only defaults, keeps the one
+ * that fits the sentiment.
+ */
+export const concreteAdjustments = (adjustments: readonly string[], sentiment: number): string[] => {
+  const concrete = adjustments.filter((a) => !defaultAdjustments.has(a));
+  if (concrete.length > 0) return concrete;
+  return adjustments.length === 0 ? [] : [sentiment > 0 ? keepApproachAdjustment : keepObservingAdjustment];
+};
+
 /** Adjustments for the kinds of friction in the notes, most frequent kind first. */
 export const adjustmentsOf = (texts: readonly string[], max = 5): string[] => {
   const counts = new Map<FrictionKind, number>();
@@ -156,7 +172,7 @@ export const adjustmentsOf = (texts: readonly string[], max = 5): string[] => {
   const ranked = [...counts.entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b)).map(([kind]) => adjustmentByFriction[kind]);
   if (ranked.length > 0) return ranked.slice(0, max);
   const mean = meanOf(texts.map((t) => scoreNote(t).sentiment));
-  return [mean > 0 ? "Keep the current approach; it is working." : "Keep observing; no clear friction yet."];
+  return [mean > 0 ? keepApproachAdjustment : keepObservingAdjustment];
 };
 
 export const describeSentiment = (sentiment: number): string =>

@@ -2,6 +2,7 @@ import type { DailyReport, MetaSynthesis, Trajectory, WeeklyPlan } from "../../e
 import { truncate } from "../text.ts";
 import {
   adjustmentsOf,
+  concreteAdjustments,
   describeSentiment,
   frictionPointsOf,
   meanOf,
@@ -105,7 +106,7 @@ export const buildDailyReport = ({ date, timeZone, metas, uncoveredNotes, noteCo
     progress: truncate(`${friction.length} friction point${friction.length === 1 ? "" : "s"}; sentiment ${sentiment} (${trajectory}).`, 500),
     themes,
     friction_points: friction,
-    recommended_adjustments: mergeRanked(parts.map((p) => p.adjustments), 5),
+    recommended_adjustments: concreteAdjustments(mergeRanked(parts.map((p) => p.adjustments), 10), sentiment).slice(0, 5),
     trajectory,
     sentiment,
     inactivity_flag: false,
@@ -128,7 +129,7 @@ export const buildWeeklyPlan = (weekStart: string, timeZone: string, reports: re
   if (active.length < minActiveDaysForPlan) return null;
   const trajectory = trajectoryOf(active.map((r) => r.sentiment));
   const friction = mergeRanked(active.map((r) => r.friction_points), 3);
-  const adjustments = mergeRanked(active.map((r) => r.recommended_adjustments), 3);
+  const adjustments = concreteAdjustments(mergeRanked(active.map((r) => r.recommended_adjustments), 10), meanOf(active.map((r) => r.sentiment))).slice(0, 3);
   const theme = mergeRanked(active.map((r) => r.themes), 1)[0] ?? "the current work";
   const topFriction = friction[0];
 
