@@ -1,4 +1,5 @@
 import type { ErrorInfo } from "../../events/envelope.ts";
+import { redactSecrets } from "../../events/redact.ts";
 import { maskVariableParts, truncate } from "../text.ts";
 
 export const signatureMaxChars = 300;
@@ -12,7 +13,7 @@ const normalizeCode = (code: string | null): string | null => {
 };
 
 /** The message with every variable part masked, lower-cased: failures that differ only in data share it. */
-export const normalizeErrorMessage = (message: string): string => maskVariableParts(message).toLowerCase();
+export const normalizeErrorMessage = (message: string): string => maskVariableParts(redactSecrets(message)).toLowerCase();
 
 /**
  * The signature failures are clustered by: error type, class-like code and the

@@ -17,7 +17,7 @@ describe("normalizeErrorMessage", () => {
     ["hex", "segfault at 0x7ffd3a2b in module deadbeefcafe1234", "segfault at <hex> in module <hex>"],
     ["ids", "request req_8f7a9c2 for user-48213 rejected", "request <id> for <id> rejected"],
     ["IP addresses and dotted versions", "connect ECONNREFUSED 10.0.3.7:5432 (driver 1.12.4)", "connect econnrefused <ip> (driver <n>)"],
-    ["emails and urls", "mail to ada@example.com via https://mx.example.com/send?id=4 bounced", "mail to <email> via <url> bounced"],
+    ["emails (redacted first) and urls", "mail to ada@example.com via https://mx.example.com/send?id=4 bounced", "mail to [redacted:email] via <url> bounced"],
   ];
   for (const [what, input, expected] of cases) {
     it(`masks ${what}`, () => assert.equal(normalizeErrorMessage(input), expected));
@@ -34,6 +34,11 @@ describe("normalizeErrorMessage", () => {
     assert.equal(errorSignatureOf(error("too many requests", null, "429")), "[429]: too many requests");
     assert.equal(errorSignatureOf(error("reset", "Error", "ECONNRESET")), "Error [ECONNRESET]: reset");
     assert.equal(errorSignatureOf(error("x", null, "trace-81f2a9")), "[<id>]: x");
+  });
+
+  it("never lets a secret into a signature", () => {
+    const signature = errorSignatureOf(error("401 for Authorization: Bearer abcdefghijklmnop and password=hunter22"));
+    assert.doesNotMatch(signature, /abcdefghijklmnop|hunter22/);
   });
 
   it("keeps signatures of different failures apart", () => {

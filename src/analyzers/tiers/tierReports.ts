@@ -1,4 +1,5 @@
 import type { DailyReport, MetaSynthesis, Trajectory, WeeklyPlan } from "../../events/derived/evaluation.ts";
+import { redactSecrets } from "../../events/redact.ts";
 import { truncate } from "../text.ts";
 import {
   adjustmentsOf,
@@ -18,7 +19,8 @@ export const maxNotesPerMeta = 100;
 /** A 6-hour meta synthesis of a user's notes (time-ordered), or null without notes. */
 export const synthesizeMeta = (notes: readonly string[]): MetaSynthesis | null => {
   if (notes.length === 0) return null;
-  const considered = notes.slice(-maxNotesPerMeta);
+  // Redact up front: themes and consensus are built from words of the notes too, not only excerpts.
+  const considered = notes.slice(-maxNotesPerMeta).map(redactSecrets);
   const sentiments = considered.map((note) => scoreNote(note).sentiment);
   const sentiment = roundSentiment(meanOf(sentiments));
   const themes = themesOf(considered);

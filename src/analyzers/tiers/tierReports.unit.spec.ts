@@ -42,6 +42,11 @@ describe("synthesizeMeta", () => {
     assert.equal(synthesizeMeta(["User was happy with the migration"])!.note_count, 1);
   });
 
+  it("keeps secrets out of consensus, themes and friction", () => {
+    const meta = synthesizeMeta(["User pasted password=swordfish123 and was frustrated", "password=swordfish123 again, frustrated"])!;
+    assert.doesNotMatch(JSON.stringify(meta), /swordfish/);
+  });
+
   it("reads at most the latest 100 notes of a busy window", () => {
     const notes = Array.from({ length: 130 }, (_, i) => (i < 30 ? "User frustrated and stuck" : "User happy, progress is smooth"));
     const meta = synthesizeMeta(notes)!;
