@@ -62,8 +62,13 @@ const failureCounter = (overrides: Partial<Analyzer> = {}): Analyzer => ({
 const op = (id: string, minutes: number, operation: string, success = false) =>
   operationEvent({ id, timeMs: t0 + minutes * 60_000 }, { operation, success, duration_ms: 10 });
 
-let offsets = 0;
-const record = (partition: number, event: InputRecord["event"]): InputRecord => ({ topic: operationsTopic, partition, offset: offsets++, event });
+/** Offsets follow event time in seconds: increasing per partition, as Kafka's would. */
+const record = (partition: number, event: InputRecord["event"]): InputRecord => ({
+  topic: operationsTopic,
+  partition,
+  offset: Math.max(0, Math.floor((Date.parse(event.time) - t0) / 1000)),
+  event,
+});
 const tick = (partition: number, minutes: number) => record(partition, clockTick(t0 + minutes * 60_000, operationsTopic, partition));
 
 const run = (analyzers: Analyzer[], records: InputRecord[], options = { graceMs: 0 }) => {

@@ -8,7 +8,6 @@ import { avoidVerdictOf, clusterFailures, defaultDiagnosisOptions, diagnoseFailu
 import { createErrorAnalyzer } from "./errorAnalyzer.ts";
 
 const t0 = Date.parse("2025-03-24T00:00:00Z");
-let offset = 0;
 
 const sourced = (
   id: string,
@@ -27,7 +26,7 @@ const sourced = (
       error: failure ? { type: null, message: failure.message, code: failure.code ?? null } : null,
     },
   );
-  return { id, revision: 0, timeMs: Date.parse(event.time), topic: operationsTopic, partition: 0, offset: offset++, event };
+  return { id, revision: 0, timeMs: Date.parse(event.time), topic: operationsTopic, partition: 0, offset: minutes, event };
 };
 
 const timeoutOn = (id: string, minutes: number, operation: string, ms: number) =>

@@ -7,7 +7,6 @@ import { buildPlaybook, defaultPlaybookOptions } from "./buildPlaybook.ts";
 import { deriveInputPattern } from "./inputPattern.ts";
 
 const t0 = Date.parse("2025-03-24T00:00:00Z");
-let offset = 0;
 
 const op = (id: string, minutes: number, input: string, durationMs: number, failure: string | null = null): SourcedEvent => {
   const event = operationEvent(
@@ -20,7 +19,7 @@ const op = (id: string, minutes: number, input: string, durationMs: number, fail
       error: failure ? { type: null, message: failure, code: "400" } : null,
     },
   );
-  return { id, revision: 0, timeMs: Date.parse(event.time), topic: operationsTopic, partition: 1, offset: offset++, event };
+  return { id, revision: 0, timeMs: Date.parse(event.time), topic: operationsTopic, partition: 1, offset: minutes, event };
 };
 
 describe("deriveInputPattern", () => {

@@ -12,14 +12,13 @@ import { createTierAnalyzers, type TierOptions } from "./tierAnalyzers.ts";
 const monday = Date.parse("2025-03-24T00:00:00Z");
 const partitions = [`${notesTopic}/0`];
 
-let offset = 0;
 const note = (id: string, user: string, atMs: number, text: string): InputRecord => ({
   topic: notesTopic,
   partition: 0,
-  offset: offset++,
+  offset: Math.floor((atMs - monday) / 1000),
   event: noteEvent({ id, timeMs: atMs }, { user_id: user, note: text }),
 });
-const tick = (atMs: number): InputRecord => ({ topic: notesTopic, partition: 0, offset: offset++, event: clockTick(atMs, notesTopic, 0) });
+const tick = (atMs: number): InputRecord => ({ topic: notesTopic, partition: 0, offset: Math.floor((atMs - monday) / 1000), event: clockTick(atMs, notesTopic, 0) });
 const ticksUntil = (fromMs: number, untilMs: number): InputRecord[] => {
   const ticks: InputRecord[] = [];
   for (let t = fromMs; t <= untilMs; t += hourMs) ticks.push(tick(t));
