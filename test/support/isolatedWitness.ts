@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type WitnessConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import type { TopicCatalogue } from "../../src/topics/catalogue.ts";
+import { readTopicCatalogue, type TopicCatalogue } from "../../src/topics/catalogue.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "../..");
 
@@ -34,10 +34,10 @@ export type IsolatedWitness = {
 export const isolatedWitness = (label: string): IsolatedWitness => {
   const prefix = `t${randomBytes(4).toString("hex")}-${label}`;
   const dir = mkdtempSync(join(tmpdir(), `witness-${label}-`));
-  const declared = JSON.parse(readFileSync(join(repoRoot, "topics/topics.json"), "utf8")) as TopicCatalogue;
-  const catalogue: TopicCatalogue = { topics: declared.topics.map((t) => ({ ...t, name: `${prefix}.${t.name}` })) };
+  const declared = JSON.parse(readFileSync(join(repoRoot, "topics/topics.json"), "utf8")) as { topics: unknown[] };
   const topicsFile = join(dir, "topics.json");
-  writeFileSync(topicsFile, JSON.stringify(catalogue));
+  writeFileSync(topicsFile, JSON.stringify({ prefix: `${prefix}.`, topics: declared.topics }));
+  const catalogue = readTopicCatalogue(topicsFile);
   const cluster = testCluster();
   const env = {
     KAFKA_BROKERS: cluster.brokers,
