@@ -1,16 +1,18 @@
+import { z } from "zod";
 import type { Citation, DerivedTopic } from "../events/derived/derivedEnvelope.ts";
-import type { DerivedEvent } from "../events/derived/derivedFamilies.ts";
+import { derivedEventSchema } from "../events/derived/derivedFamilies.ts";
 import type { DiagnosisData } from "../events/derived/diagnosis.ts";
 import type { EvaluationData } from "../events/derived/evaluation.ts";
 import type { InstinctData } from "../events/derived/instinct.ts";
 import type { PlaybookData } from "../events/derived/playbook.ts";
-import type { NoteRecorded } from "../events/noteRecorded.ts";
-import type { OperationObserved } from "../events/operationObserved.ts";
-import type { SessionObserved } from "../events/sessionObservation.ts";
+import { noteRecordedSchema } from "../events/noteRecorded.ts";
+import { operationObservedSchema } from "../events/operationObserved.ts";
+import { sessionObservedSchema } from "../events/sessionObservation.ts";
 import type { Window, WindowSpecInput } from "../windows/windowSpec.ts";
 
 /** Any event an analyzer can read: a raw observation, or a derived event of an upstream analyzer. */
-export type AnalyzableEvent = OperationObserved | SessionObserved | NoteRecorded | DerivedEvent;
+export const analyzableEventSchema = z.union([operationObservedSchema, sessionObservedSchema, noteRecordedSchema, derivedEventSchema]);
+export type AnalyzableEvent = z.infer<typeof analyzableEventSchema>;
 
 /**
  * An event with where it came from. `revision` is 0 for raw events and the
@@ -18,15 +20,16 @@ export type AnalyzableEvent = OperationObserved | SessionObserved | NoteRecorded
  * start, so a 18–24 h meta belongs to the day it describes). Position fields are
  * null for events handed over inside a group rather than read from a topic.
  */
-export type SourcedEvent = {
-  id: string;
-  revision: number;
-  timeMs: number;
-  topic: string | null;
-  partition: number | null;
-  offset: number | null;
-  event: AnalyzableEvent;
-};
+export const sourcedEventSchema = z.strictObject({
+  id: z.string(),
+  revision: z.number().int().min(0),
+  timeMs: z.number(),
+  topic: z.string().nullable(),
+  partition: z.number().int().min(0).nullable(),
+  offset: z.number().int().min(0).nullable(),
+  event: analyzableEventSchema,
+});
+export type SourcedEvent = z.infer<typeof sourcedEventSchema>;
 
 export type DerivedData = DiagnosisData | PlaybookData | InstinctData | EvaluationData;
 

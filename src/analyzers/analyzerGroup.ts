@@ -9,8 +9,8 @@ import {
   createWatermarkState,
   observeEventTime,
   partitionIdOf,
-  type WatermarkState,
   watermarkOf,
+  watermarkStateSchema,
 } from "../windows/watermark.ts";
 import { createWindowAssigner } from "../windows/windowAssigner.ts";
 import {
@@ -21,12 +21,12 @@ import {
   lateOutcomes,
   type PaneEmission,
   type WindowOperatorConfig,
-  type WindowOperatorState,
   validateWindowOperatorConfig,
   windowKeyOf,
+  windowOperatorStateSchema,
 } from "../windows/windowOperator.ts";
 import { hourMs, toIsoTime } from "../windows/windowSpec.ts";
-import type { AnalyzableEvent, Analyzer, SourcedEvent } from "./analyzer.ts";
+import { type AnalyzableEvent, type Analyzer, type SourcedEvent, sourcedEventSchema } from "./analyzer.ts";
 import { buildDerivedEvent, buildRetraction, digestItem } from "./derivedEvents.ts";
 
 /**
@@ -85,17 +85,30 @@ export const createAnalyzerGroup = (name: string, analyzers: readonly Analyzer[]
 };
 
 /** What the group keeps per window it has emitted for: whether the cycle cap chose it, and item fingerprints. */
-type PaneResults = { isSelected: boolean; digests: Record<string, string> };
+const paneResultsSchema = z.strictObject({ isSelected: z.boolean(), digests: z.record(z.string(), z.string()) });
+type PaneResults = z.infer<typeof paneResultsSchema>;
 
-/** Results per key, then per window ("start/end"), like the operator's panes. */
-type StageResults = Record<string, Record<string, PaneResults>>;
-
-type StageState = { windows: WindowOperatorState<SourcedEvent>; results: StageResults };
+/**
+ * Everything a group remembers, as plain JSON: snapshot it with the consumer
+ * offsets to restart exactly where the group stopped, and validate a snapshot
+ * read back with this schema. Results are kept per key, then per window
+ * ("start/end"), like the operator's panes.
+ */
+export const analyzerGroupStateSchema = z.strictObject({
+  watermark: watermarkStateSchema,
+  stages: z.record(
+    z.string(),
+    z.strictObject({
+      windows: windowOperatorStateSchema(sourcedEventSchema),
+      results: z.record(z.string(), z.record(z.string(), paneResultsSchema)),
+    }),
+  ),
+});
+export type AnalyzerGroupState = z.infer<typeof analyzerGroupStateSchema>;
+type StageState = AnalyzerGroupState["stages"][string];
+type StageResults = StageState["results"];
 
 const resultOf = (results: StageResults, key: string, windowKey: string): PaneResults | undefined => results[key]?.[windowKey];
-
-/** Plain JSON: snapshot it with the consumer offsets to restart exactly where the group stopped. */
-export type AnalyzerGroupState = { watermark: WatermarkState; stages: Record<string, StageState> };
 
 export const createAnalyzerGroupState = (group: AnalyzerGroup, partitionIds: readonly string[]): AnalyzerGroupState => ({
   watermark: createWatermarkState(partitionIds, group.graceMs),

@@ -8,6 +8,7 @@ import { hourMs, toIsoTime } from "../windows/windowSpec.ts";
 import type { Analyzer, DerivedItem, SourcedEvent } from "./analyzer.ts";
 import {
   type AnalyzerGroupState,
+  analyzerGroupStateSchema,
   createAnalyzerGroup,
   createAnalyzerGroupState,
   type InputRecord,
@@ -189,12 +190,12 @@ describe("analyzer group", () => {
     );
   });
 
-  it("resumes from a JSON snapshot of its state exactly where it stopped", () => {
+  it("resumes from a validated JSON snapshot of its state exactly where it stopped", () => {
     const group = createAnalyzerGroup("test", [failureCounter()], { graceMs: 0 });
     const records = [record(0, op("a", 5, "search")), record(1, op("b", 70, "fetch")), tick(0, 60), tick(1, 60), tick(0, 130), tick(1, 130)];
     const straight = processRecords(group, createAnalyzerGroupState(group, partitions), records);
     const firstHalf = processRecords(group, createAnalyzerGroupState(group, partitions), records.slice(0, 3));
-    const snapshot = JSON.parse(JSON.stringify(firstHalf.state)) as AnalyzerGroupState;
+    const snapshot: AnalyzerGroupState = analyzerGroupStateSchema.parse(JSON.parse(JSON.stringify(firstHalf.state)));
     const secondHalf = processRecords(group, snapshot, records.slice(3));
     assert.deepEqual(
       [...firstHalf.derived, ...secondHalf.derived].map(serializeDerivedEvent),

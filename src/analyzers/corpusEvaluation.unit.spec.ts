@@ -9,7 +9,7 @@ import { schemasDir } from "../events/families.ts";
 import { corpusRecords, generateCorpus } from "../testing/corpus.ts";
 import { createSeededRandom } from "../testing/seededRandom.ts";
 import { formatScores, scoreCorpus } from "../testing/scoreCorpus.ts";
-import { type InputRecord, runAnalyzerGroup } from "./analyzerGroup.ts";
+import { analyzerGroupStateSchema, type InputRecord, runAnalyzerGroup } from "./analyzerGroup.ts";
 import { createDefaultAnalyzerGroups } from "./defaultAnalyzerGroups.ts";
 import { latestRevisions, serializeDerivedEvent } from "./derivedEvents.ts";
 
@@ -72,6 +72,12 @@ describe("analyzers on the labelled corpus", () => {
       const topic = derivedTopicOfType(event.type)!;
       assert.ok(types.get(event.type)!.isValid(event), `${topic} accepts ${event.id}`);
       derivedFamilies[topic].eventSchema.parse(event);
+    }
+  });
+
+  it("leaves states that survive a JSON snapshot and its schema unchanged", () => {
+    for (const { group, state } of results) {
+      assert.deepEqual(analyzerGroupStateSchema.parse(JSON.parse(JSON.stringify(state))), state, group);
     }
   });
 
