@@ -76,6 +76,7 @@ export const downloadProgress = (report: (line: string) => void, label: string, 
   let files = 0;
   let bytes = 0;
   let lastReportAt = 0;
+  let lastReportedFiles = 0;
   const describe = () => `${label}: ${files} file${files === 1 ? "" : "s"} downloaded (${(bytes / 1_000_000).toFixed(1)} MB)`;
   const heartbeat = setInterval(() => {
     if (Date.now() - lastReportAt < heartbeatMs) return;
@@ -90,13 +91,15 @@ export const downloadProgress = (report: (line: string) => void, label: string, 
       const now = Date.now();
       if (now - lastReportAt >= intervalMs) {
         lastReportAt = now;
+        lastReportedFiles = files;
         report(`${describe()}…`);
       }
     },
     /** Stops the heartbeat and reports the totals; call it whether Maven succeeded or not. */
     finish: (isSuccess = true) => {
       clearInterval(heartbeat);
-      if (isSuccess && files > 0) report(describe());
+      // The totals, unless the last progress line already said exactly that.
+      if (isSuccess && files > 0 && files !== lastReportedFiles) report(describe());
     },
   };
 };

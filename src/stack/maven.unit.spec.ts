@@ -28,6 +28,14 @@ describe("download progress", () => {
     assert.deepEqual(lines, ["Kafka 4.4.0: 1 file downloaded (1.0 MB)…", "Kafka 4.4.0: 2 files downloaded (3.5 MB)"]);
   });
 
+  it("does not repeat the totals when the last progress line already gave them", () => {
+    const lines: string[] = [];
+    const progress = downloadProgress((l) => lines.push(l), "Apicurio Registry 3.3.3", 60_000);
+    progress.onDownload({ url: "a.tar.gz", sizeBytes: 159_000_000 });
+    progress.finish();
+    assert.deepEqual(lines, ["Apicurio Registry 3.3.3: 1 file downloaded (159.0 MB)…"]);
+  });
+
   it("says nothing when everything was already in the local Maven repository", () => {
     const lines: string[] = [];
     downloadProgress((l) => lines.push(l), "Kafka").finish();
