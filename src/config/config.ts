@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { userError } from "../errors/witnessError.ts";
+import { isValidTimeZone } from "../windows/zonedCalendar.ts";
 
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, "expected host:port");
 
@@ -37,6 +38,13 @@ export const configSchema = z.strictObject({
   projector: z.strictObject({
     groupId: z.string().min(1).default("witness-projector"),
   }).prefault({}),
+  analyzers: z.strictObject({
+    isEnabled: z.boolean().default(true),
+    /** How often `witness run` writes a clock tick into every raw partition, so quiet keys' windows still close. */
+    tickIntervalMs: z.number().int().min(1_000).max(86_400_000).default(60_000),
+    /** IANA time zone per user id, for daily and weekly windows; users not listed use UTC. */
+    userTimeZones: z.record(z.string(), z.string().refine(isValidTimeZone, "not an IANA time zone")).default({}),
+  }).prefault({}),
   stack: z.strictObject({
     /** Where the local stack caches Kafka/Apicurio artifacts and keeps its data; outside the work tree. */
     dir: z.string().min(1).default(join(homedir(), ".cache", "witness", "stack")),
@@ -60,6 +68,15 @@ const parseNumber = (name: string, raw: string | undefined): number | undefined 
   return parsed;
 };
 
+const parseJson = (name: string, raw: string | undefined): Record<string, string> | undefined => {
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    return JSON.parse(raw) as Record<string, string>;
+  } catch (cause) {
+    throw userError("config.invalid", `${name} is not JSON; set it to an object such as {"ada":"Europe/Berlin"}.`, cause);
+  }
+};
+
 const fromEnv = (env: Env): ConfigInput => {
   const brokers = env.KAFKA_BROKERS?.split(",").map((b) => b.trim()).filter(Boolean);
   const saslMechanism = env.KAFKA_SASL_MECHANISM as "plain" | "scram-sha-256" | "scram-sha-512" | undefined;
@@ -80,6 +97,11 @@ const fromEnv = (env: Env): ConfigInput => {
     duckdb: definedOnly({ path: env.WITNESS_DUCKDB_PATH }),
     http: definedOnly({ host: env.WITNESS_HTTP_HOST, port: parseNumber("WITNESS_HTTP_PORT", env.WITNESS_HTTP_PORT) }),
     projector: definedOnly({ groupId: env.WITNESS_PROJECTOR_GROUP }),
+    analyzers: definedOnly({
+      isEnabled: env.WITNESS_ANALYZERS === undefined ? undefined : env.WITNESS_ANALYZERS !== "off",
+      tickIntervalMs: parseNumber("WITNESS_TICK_INTERVAL_MS", env.WITNESS_TICK_INTERVAL_MS),
+      userTimeZones: parseJson("WITNESS_USER_TIME_ZONES", env.WITNESS_USER_TIME_ZONES),
+    }),
     stack: definedOnly({ dir: env.WITNESS_STACK_DIR }),
     topicsFile: env.WITNESS_TOPICS_FILE,
     logLevel: env.WITNESS_LOG_LEVEL as ConfigInput["logLevel"],

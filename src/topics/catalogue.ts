@@ -4,7 +4,8 @@ import { userError } from "../errors/witnessError.ts";
 
 export const topicSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, "Kafka topic names use letters, digits, . _ and -"),
-  role: z.enum(["raw", "derived", "dead-letter"]),
+  /** side: records that explain the derived ones (late events behind a correction). */
+  role: z.enum(["raw", "derived", "side", "dead-letter"]),
   /** Raw topics name the event family they carry. */
   family: z.enum(["operation", "session", "note"]).optional(),
   partitions: z.number().int().min(1).max(1000),

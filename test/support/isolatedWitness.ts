@@ -31,7 +31,7 @@ export type IsolatedWitness = {
  * A Witness of its own for one test: topics with a random prefix (so tests never
  * see each other's events), its own DuckDB file, consumer group and HTTP port.
  */
-export const isolatedWitness = (label: string): IsolatedWitness => {
+export const isolatedWitness = (label: string, extraEnv: Record<string, string> = {}): IsolatedWitness => {
   const prefix = `t${randomBytes(4).toString("hex")}-${label}`;
   const dir = mkdtempSync(join(tmpdir(), `witness-${label}-`));
   const declared = JSON.parse(readFileSync(join(repoRoot, "topics/topics.json"), "utf8")) as { topics: unknown[] };
@@ -47,6 +47,9 @@ export const isolatedWitness = (label: string): IsolatedWitness => {
     WITNESS_PROJECTOR_GROUP: `${prefix}-projector`,
     WITNESS_HTTP_PORT: "0",
     WITNESS_LOG_LEVEL: "warn",
+    // No wall-clock ticks unless a test asks: tests write the ticks they need.
+    WITNESS_TICK_INTERVAL_MS: "86400000",
+    ...extraEnv,
   };
   return { dir, prefix, catalogue, topic: (name) => `${prefix}.${name}`, config: loadConfig(env), duckdbPath: env.WITNESS_DUCKDB_PATH, env };
 };
