@@ -16,6 +16,11 @@ import { rawProjectedTopics, rawProjectionName } from "./projection/rawProjectio
 import { removeRuntimeFile, writeRuntimeFile } from "./query/runtimeFile.ts";
 import { applyTopics, type TopicsApplied } from "./topics/applyTopics.ts";
 import { deadLetterTopic, readTopicCatalogue, type TopicCatalogue } from "./topics/catalogue.ts";
+import { createDefaultAnalyzerGroups } from "./analyzers/defaultAnalyzerGroups.ts";
+import { createAnalyzerRunner, type AnalyzerRunner } from "./analyzers/runtime/analyzerRunner.ts";
+import { registerDerivedSchemas } from "./ingest/derivedSchemaRegistration.ts";
+import { startClockTicker, type ClockTicker } from "./ingest/clockTicker.ts";
+import { derivedProjectedTopics } from "./projection/derivedProjection.ts";
 
 export type Cluster = { brokers: string[]; registryUrl: string; isLocalStack: boolean };
 export type Progress = (line: string) => void;
@@ -42,6 +47,8 @@ export type Connected = {
   kafka: Kafka;
   resolver: SchemaResolver;
   registrations: Map<RawFamilyName, TopicRegistration>;
+  /** Logical derived topic → its registered contract. */
+  derivedRegistrations: Map<string, TopicRegistration>;
   topics: TopicsApplied;
   producer: EventProducer;
   close: () => Promise<void>;
@@ -56,6 +63,7 @@ export const connectWitness = async (config: WitnessConfig, logger: Logger, onPr
   const topics = await applyTopics(kafka, catalogue);
   onProgress("Registering schemas (BACKWARD compatibility)…");
   const registrations = await registerRawSchemas(resolver, catalogue);
+  const derivedRegistrations = await registerDerivedSchemas(resolver, catalogue);
   const producer = createEventProducer({ kafka, registrations, logger });
   return {
     cluster,
@@ -63,6 +71,7 @@ export const connectWitness = async (config: WitnessConfig, logger: Logger, onPr
     kafka,
     resolver,
     registrations,
+    derivedRegistrations,
     topics,
     producer,
     close: async () => {
@@ -75,6 +84,8 @@ export const connectWitness = async (config: WitnessConfig, logger: Logger, onPr
 export type Witness = Connected & {
   store: ProjectionStore;
   projector: Projector;
+  analyzers: AnalyzerRunner[];
+  clock: ClockTicker | undefined;
   deadLetters: DeadLetterSink;
   httpUrl: string;
   close: () => Promise<void>;
@@ -87,21 +98,40 @@ export const startWitness = async (config: WitnessConfig, logger: Logger, onProg
   const deadLetters = kafkaDeadLetterSink(connected.kafka, deadLetterTopic(connected.catalogue).name);
   const projector = createProjector(
     { kafka: connected.kafka, resolver: connected.resolver, store, deadLetters, logger },
-    { projection: rawProjectionName, groupId: config.projector.groupId, topics: rawProjectedTopics(connected.catalogue) },
+    {
+      projection: rawProjectionName,
+      groupId: `${connected.catalogue.prefix}${config.projector.groupId}`,
+      topics: [...rawProjectedTopics(connected.catalogue), ...derivedProjectedTopics(connected.catalogue)],
+    },
   );
   onProgress("Starting the projector…");
   await projector.start();
+  const analyzers = config.analyzers.isEnabled
+    ? createDefaultAnalyzerGroups({ tiers: { timeZoneOf: (user) => config.analyzers.userTimeZones[user] } }).map((group) =>
+        createAnalyzerRunner(
+          { kafka: connected.kafka, resolver: connected.resolver, catalogue: connected.catalogue, derivedRegistrations: connected.derivedRegistrations, logger },
+          group,
+        ),
+      )
+    : [];
+  if (analyzers.length > 0) onProgress(`Starting ${analyzers.length} analyzer groups (heuristic backend)…`);
+  for (const analyzer of analyzers) await analyzer.start();
+  const clock = config.analyzers.isEnabled ? startClockTicker(connected.producer, { intervalMs: config.analyzers.tickIntervalMs, logger }) : undefined;
   const http = await startHttpServer(createWitnessRoutes({ store, producer: connected.producer, projector }), { ...config.http, logger });
   writeRuntimeFile({ pid: process.pid, url: http.url, duckdbPath: store.path });
   return {
     ...connected,
     store,
     projector,
+    analyzers,
+    clock,
     deadLetters,
     httpUrl: http.url,
     close: async () => {
       removeRuntimeFile(store.path);
+      clock?.stop();
       await http.close();
+      for (const analyzer of analyzers) await analyzer.stop();
       await projector.stop();
       await deadLetters.close();
       await connected.close();

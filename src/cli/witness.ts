@@ -13,6 +13,10 @@ const commands: CommandEntry[] = [
   { name: "sql", summary: "read-only SQL over the projection (asks the running Witness if there is one)", load: async () => (await import("./sql.ts")).sqlCommand },
   { name: "produce", summary: "validate, encode and produce events from a JSON Lines file", load: async () => (await import("./produce.ts")).produceCommand },
   { name: "topics", summary: "apply topics/topics.json: create what is missing, report drift", load: async () => (await import("./topics.ts")).topicsCommand },
+  { name: "diagnoses", summary: "list error diagnoses (latest per signature): --avoid --endpoint --since --json", load: async () => (await import("./derivedLists.ts")).diagnosesCommand },
+  { name: "playbooks", summary: "list playbooks (latest per operation): --operation --since --json", load: async () => (await import("./derivedLists.ts")).playbooksCommand },
+  { name: "instincts", summary: "list instincts: --domain --scope --min-confidence --json", load: async () => (await import("./derivedLists.ts")).instinctsCommand },
+  { name: "evaluations", summary: "list tiered evaluations and audit findings: --user --kind --json", load: async () => (await import("./derivedLists.ts")).evaluationsCommand },
   { name: "stack", summary: "the Docker-free local Kafka + registry: up | down | status", load: async () => (await import("./stack.ts")).stackCommand },
 ];
 

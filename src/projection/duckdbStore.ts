@@ -5,6 +5,7 @@ import { externalError } from "../errors/witnessError.ts";
 import { appendCell, createTableSql, type CellValue, type Column, type KafkaPosition } from "./columns.ts";
 import { rawTables } from "./rawTables.ts";
 import { windowViewsSql } from "./windowViews.ts";
+import { createDerivedTablesSql } from "./derivedTables.ts";
 
 export type Checkpoint = { topic: string; partition: number; nextOffset: bigint };
 export type DeadLetterRecord = KafkaPosition & { reason: string; detail: string };
@@ -86,6 +87,7 @@ export const openDuckdbStore = async (path: string, options: { isReadOnly?: bool
     for (const sql of bookkeepingSql) await writer.run(sql);
     for (const { table, columns } of Object.values(rawTables)) await writer.run(createTableSql(table, columns as Column<unknown>[]));
     for (const sql of windowViewsSql()) await writer.run(sql);
+    for (const sql of createDerivedTablesSql()) await writer.run(sql);
   }
   const reader = await connect();
   let queue: Promise<unknown> = Promise.resolve();

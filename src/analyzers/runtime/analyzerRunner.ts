@@ -29,6 +29,8 @@ export type AnalyzerRunnerDeps = {
 
 export type AnalyzerRunner = {
   groupId: string;
+  /** Cluster names of the topics the group reads. */
+  inputTopics: string[];
   start: () => Promise<void>;
   stop: () => Promise<void>;
   stats: () => { warmedUp: number; processed: number; derived: number; late: number };
@@ -181,6 +183,7 @@ export const createAnalyzerRunner = (deps: AnalyzerRunnerDeps, group: AnalyzerGr
 
   return {
     groupId,
+    inputTopics: inputTopics.map((t) => t.cluster),
     start: async () => {
       await producer.connect();
       await consumer.connect();

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { runAnalyzerGroup } from "../../src/analyzers/analyzerGroup.ts";
+import { createDefaultAnalyzerGroups } from "../../src/analyzers/defaultAnalyzerGroups.ts";
+import { latestRevisions, serializeDerivedEvent } from "../../src/analyzers/derivedEvents.ts";
+import { createAnalyzerRunner, type AnalyzerRunner } from "../../src/analyzers/runtime/analyzerRunner.ts";
+import { registerDerivedSchemas } from "../../src/ingest/derivedSchemaRegistration.ts";
+import { startWitness, type Witness } from "../../src/main.ts";
+import { applyTopics } from "../../src/topics/applyTopics.ts";
+import type { TopicCatalogue } from "../../src/topics/catalogue.ts";
+import { corpusRecords, generateCorpus } from "../../src/testing/corpus.ts";
+import { formatScores, scoreCorpus } from "../../src/testing/scoreCorpus.ts";
+import { hasGroupCaughtUp, produceRecords, readDerivedTopics, type ReadDerived } from "../support/derivedTopics.ts";
+import { isolatedWitness, quietLogger, waitFor, type IsolatedWitness } from "../support/isolatedWitness.ts";
+
+const corpus = generateCorpus();
+const records = corpusRecords(corpus, 3);
+const timeZones = corpus.groundTruth.userTimeZones;
+
+const identityOf = (r: ReadDerived) => `${r.event.id}#${r.event.revision}`;
+
+const waitForAnalyzers = async (witness: Witness, runners: readonly AnalyzerRunner[]) =>
+  waitFor("every analyzer group to consume its input to the end", async () => {
+    for (const runner of runners) if (!(await hasGroupCaughtUp(witness.kafka, runner.groupId, runner.inputTopics))) return undefined;
+    return true;
+  }, 300_000, 1_000);
+
+describe("analyzers on the labelled corpus, through Kafka", () => {
+  let iso: IsolatedWitness;
+  let witness: Witness;
+  let firstRun: ReadDerived[];
+  const logger = quietLogger();
+
+  before(async () => {
+    iso = isolatedWitness("corpus", { WITNESS_USER_TIME_ZONES: JSON.stringify(timeZones) });
+    witness = await startWitness(iso.config, logger);
+    await produceRecords(witness, records);
+    await waitForAnalyzers(witness, witness.analyzers);
+    firstRun = await readDerivedTopics(witness.kafka, witness.resolver, witness.catalogue, "first");
+  });
+  after(async () => {
+    await witness?.close();
+  });
+
+  it("finds every planted item, with at most 10 % spurious items per analyzer", () => {
+    const scores = scoreCorpus(corpus.groundTruth, firstRun.map((r) => r.event));
+    console.log(`\n${formatScores(scores)}\n`);
+    for (const score of scores) {
+      assert.equal(score.recall, 1, `${score.analyzer} misses ${score.missing.join(", ")}`);
+      assert.ok(score.spurious <= 0.1 * score.emitted, `${score.analyzer}: spurious ${score.spuriousKeys.join(", ")}`);
+    }
+  });
+
+  it("writes exactly what the pure analyzers derive from the same records, each revision once", () => {
+    const groups = createDefaultAnalyzerGroups({ tiers: { timeZoneOf: (user) => timeZones[user] } });
+    const expected = groups.flatMap((group) => runAnalyzerGroup(group, records).derived);
+    const identities = firstRun.map(identityOf);
+    assert.equal(new Set(identities).size, identities.length, "no derived event twice");
+    const expectedLatest = latestRevisions(expected).map(serializeDerivedEvent).sort();
+    const actualLatest = latestRevisions(firstRun.map((r) => r.event)).map(serializeDerivedEvent).sort();
+    assert.deepEqual(actualLatest, expectedLatest);
+  });
+
+  it("derives byte-identical events when run again with fresh consumer groups", async () => {
+    const rerunPrefix = `${iso.prefix}.rerun.`;
+    // Same raw topics; derived and side topics and consumer groups of their own.
+    const rerun: TopicCatalogue = {
+      prefix: rerunPrefix,
+      topics: witness.catalogue.topics.map((t) => (t.role === "raw" ? t : { ...t, name: `${rerunPrefix}${t.logicalName}` })),
+    };
+    await applyTopics(witness.kafka, rerun);
+    const derivedRegistrations = await registerDerivedSchemas(witness.resolver, rerun);
+    const runners = createDefaultAnalyzerGroups({ tiers: { timeZoneOf: (user) => timeZones[user] } }).map((group) =>
+      createAnalyzerRunner({ kafka: witness.kafka, resolver: witness.resolver, catalogue: rerun, derivedRegistrations, logger }, group),
+    );
+    try {
+      for (const runner of runners) await runner.start();
+      await waitForAnalyzers(witness, runners);
+    } finally {
+      for (const runner of runners) await runner.stop();
+    }
+    const secondRun = await readDerivedTopics(witness.kafka, witness.resolver, rerun, "second");
+    const bytesOf = (run: ReadDerived[]) => run.map((r) => `${r.key} ${r.body.toString("base64")}`).sort();
+    assert.equal(secondRun.length, firstRun.length);
+    assert.deepEqual(bytesOf(secondRun), bytesOf(firstRun));
+  });
+
+  it("projects the derived topics: latest revision per id, every revision in history", async () => {
+    await waitFor("derived events projected", async () => {
+      const { rows } = await witness.store.query(
+        "SELECT (SELECT count(*) FROM diagnoses_history) + (SELECT count(*) FROM playbooks_history) + (SELECT count(*) FROM instincts_history) + (SELECT count(*) FROM evaluations_history) AS n",
+      );
+      return Number(rows[0]!.n) >= firstRun.length ? true : undefined;
+    });
+    const { rows } = await witness.store.query(
+      "SELECT (SELECT count(*) FROM diagnoses) + (SELECT count(*) FROM playbooks) + (SELECT count(*) FROM instincts) + (SELECT count(*) FROM evaluations) AS n",
+    );
+    assert.equal(Number(rows[0]!.n), new Set(firstRun.map((r) => r.event.id)).size);
+  });
+});

@@ -1,0 +1,83 @@
+import type { Kafka } from "kafkajs";
+import { decodeEvent } from "../../src/codec/eventCodec.ts";
+import type { SchemaResolver } from "../../src/codec/schemaResolver.ts";
+import { derivedEventSchema, type DerivedEvent } from "../../src/events/derived/derivedFamilies.ts";
+import { toKafkaMessage } from "../../src/ingest/eventProducer.ts";
+import type { Connected } from "../../src/main.ts";
+import { familyOfEventType } from "../../src/events/families.ts";
+import type { InputRecord } from "../../src/analyzers/analyzerGroup.ts";
+import { clusterTopicName, type TopicCatalogue } from "../../src/topics/catalogue.ts";
+import { waitFor } from "./isolatedWitness.ts";
+
+export type ReadDerived = { event: DerivedEvent; key: string; body: Buffer; topic: string };
+
+/** Produces records to the partitions they name, in order (ticks included), as the corpus lays them out. */
+export const produceRecords = async (connected: Connected, records: readonly InputRecord[]): Promise<void> => {
+  const producer = connected.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const chunk = 2_000;
+    for (let i = 0; i < records.length; i += chunk) {
+      const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
+      for (const record of records.slice(i, i + chunk)) {
+        const family = record.event.type === "witness.clock.tick" ? familyOfTopic(record.topic) : familyOfEventType(record.event.type)!;
+        const registration = connected.registrations.get(family)!;
+        byTopic.set(registration.topic, [...(byTopic.get(registration.topic) ?? []), toKafkaMessage(registration, record.event as never, record.partition)]);
+      }
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+};
+
+const familyOfTopic = (logical: string) => ({ "witness.operations": "operation", "witness.sessions": "session", "witness.notes": "note" }[logical] as "operation");
+
+/** True once every partition of `topics` has been consumed by `groupId` to its end. */
+export const hasGroupCaughtUp = async (kafka: Kafka, groupId: string, topics: readonly string[]): Promise<boolean> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      if (ends.some((e) => Number(e.high) > 0 && (done.get(e.partition) ?? -1) < Number(e.high))) return false;
+    }
+    return true;
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/** Reads every committed derived event from the derived topics of `catalogue`, decoding through the registry. */
+export const readDerivedTopics = async (kafka: Kafka, resolver: SchemaResolver, catalogue: TopicCatalogue, label: string): Promise<ReadDerived[]> => {
+  const topics = catalogue.topics.filter((t) => t.role === "derived").map((t) => t.name);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, number>();
+  for (const topic of topics) for (const e of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${e.partition}`, Number(e.high));
+  await admin.disconnect();
+  const read: ReadDerived[] = [];
+  const positions = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId: `${catalogue.prefix}reader-${label}-${Date.now()}` });
+  await consumer.connect();
+  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const event = await decodeEvent(resolver, message.value, derivedEventSchema);
+        read.push({ event, key: message.key!.toString(), body: message.value!.subarray(5), topic: batch.topic });
+      }
+      // Transaction markers take offsets too: the high watermark, not the last record, says we are at the end.
+      positions.set(`${batch.topic}:${batch.partition}`, Number(batch.highWatermark));
+    },
+  });
+  await waitFor("the derived topics read to their ends", async () =>
+    [...ends].every(([key, high]) => high === 0 || (positions.get(key) ?? 0) >= high) ? true : undefined,
+  60_000);
+  await consumer.disconnect();
+  return read;
+};
+
+export const clusterDerivedTopic = (catalogue: TopicCatalogue, logical: string) => clusterTopicName(catalogue, logical);
