@@ -9,14 +9,12 @@ export type WitnessRouteDeps = { store: ProjectionStore; producer: EventProducer
 
 /** Thin routes: health, read-only SQL, and event ingest over HTTP. */
 export const createWitnessRoutes = ({ store, producer, projector }: WitnessRouteDeps): Routes => {
-  let queryConnection: ReturnType<ProjectionStore["connect"]> | undefined;
   return {
     "GET /v1/health": async () => ({ status: 200, body: { status: "ok", duckdb: store.path, projector: projector.stats() } }),
     "POST /v1/query": async ({ body }) => {
       const sql = (body as { sql?: unknown } | undefined)?.sql;
       if (typeof sql !== "string" || sql.trim() === "") throw userError("query.body", 'Send {"sql": "SELECT …"}.');
-      queryConnection ??= store.connect();
-      return { status: 200, body: await runReadOnlyQuery(await queryConnection, sql) };
+      return { status: 200, body: await store.withQueryConnection((connection) => runReadOnlyQuery(connection, sql)) };
     },
     "POST /v1/events": async ({ body }) => {
       const events = Array.isArray(body) ? body : [body];

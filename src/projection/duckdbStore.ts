@@ -26,6 +26,8 @@ export type ProjectionStore = {
   withTransaction: <T>(projection: string, work: (tx: ProjectionTransaction) => Promise<T>) => Promise<T>;
   /** A fresh connection on the same instance: one per consumer group or reader. */
   connect: () => Promise<DuckDBConnection>;
+  /** Runs `work` on the store's connection for user queries (made on first use); unlike `connect()`, it survives a swap of the file. */
+  withQueryConnection: <T>(work: (connection: DuckDBConnection) => Promise<T>) => Promise<T>;
   query: (sql: string, values?: CellValue[]) => Promise<QueryResult>;
   close: () => Promise<void>;
 };
@@ -90,6 +92,7 @@ export const openDuckdbStore = async (path: string, options: { isReadOnly?: bool
     for (const sql of createDerivedTablesSql()) await writer.run(sql);
   }
   const reader = await connect();
+  let queryConnection: Promise<DuckDBConnection> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   const withTransaction: ProjectionStore["withTransaction"] = (projection, work) => {
@@ -148,6 +151,7 @@ export const openDuckdbStore = async (path: string, options: { isReadOnly?: bool
     },
     withTransaction,
     connect,
+    withQueryConnection: async (work) => work(await (queryConnection ??= connect())),
     query: (sql, values) => runQuery(reader, sql, values),
     close: async () => {
       await queue;
