@@ -3,14 +3,10 @@ import { after, before, describe, it } from "node:test";
 import { runAnalyzerGroup } from "../../src/analyzers/analyzerGroup.ts";
 import { createDefaultAnalyzerGroups } from "../../src/analyzers/defaultAnalyzerGroups.ts";
 import { latestRevisions, serializeDerivedEvent } from "../../src/analyzers/derivedEvents.ts";
-import { createAnalyzerRunner, type AnalyzerRunner } from "../../src/analyzers/runtime/analyzerRunner.ts";
-import { registerDerivedSchemas } from "../../src/ingest/derivedSchemaRegistration.ts";
 import { startWitness, type Witness } from "../../src/main.ts";
-import { applyTopics } from "../../src/topics/applyTopics.ts";
-import type { TopicCatalogue } from "../../src/topics/catalogue.ts";
 import { corpusRecords, generateCorpus } from "../../src/testing/corpus.ts";
 import { formatScores, scoreCorpus } from "../../src/testing/scoreCorpus.ts";
-import { hasGroupCaughtUp, produceRecords, readDerivedTopics, type ReadDerived } from "../support/derivedTopics.ts";
+import { produceRecords, readDerivedTopics, rederive, waitForAnalyzers, type ReadDerived } from "../support/derivedTopics.ts";
 import { isolatedWitness, quietLogger, waitFor, type IsolatedWitness } from "../support/isolatedWitness.ts";
 
 const corpus = generateCorpus();
@@ -18,12 +14,6 @@ const records = corpusRecords(corpus, 3);
 const timeZones = corpus.groundTruth.userTimeZones;
 
 const identityOf = (r: ReadDerived) => `${r.event.id}#${r.event.revision}`;
-
-const waitForAnalyzers = async (witness: Witness, runners: readonly AnalyzerRunner[]) =>
-  waitFor("every analyzer group to consume its input to the end", async () => {
-    for (const runner of runners) if (!(await hasGroupCaughtUp(witness.kafka, runner.groupId, runner.inputTopics))) return undefined;
-    return true;
-  }, 300_000, 1_000);
 
 describe("analyzers on the labelled corpus, through Kafka", () => {
   let iso: IsolatedWitness;
@@ -35,7 +25,7 @@ describe("analyzers on the labelled corpus, through Kafka", () => {
     iso = isolatedWitness("corpus", { WITNESS_USER_TIME_ZONES: JSON.stringify(timeZones) });
     witness = await startWitness(iso.config, logger);
     await produceRecords(witness, records);
-    await waitForAnalyzers(witness, witness.analyzers);
+    await waitForAnalyzers(witness.kafka, witness.analyzers);
     firstRun = await readDerivedTopics(witness.kafka, witness.resolver, witness.catalogue, "first");
   });
   after(async () => {
@@ -62,24 +52,7 @@ describe("analyzers on the labelled corpus, through Kafka", () => {
   });
 
   it("derives byte-identical events when run again with fresh consumer groups", async () => {
-    const rerunPrefix = `${iso.prefix}.rerun.`;
-    // Same raw topics; derived and side topics and consumer groups of their own.
-    const rerun: TopicCatalogue = {
-      prefix: rerunPrefix,
-      topics: witness.catalogue.topics.map((t) => (t.role === "raw" ? t : { ...t, name: `${rerunPrefix}${t.logicalName}` })),
-    };
-    await applyTopics(witness.kafka, rerun);
-    const derivedRegistrations = await registerDerivedSchemas(witness.resolver, rerun);
-    const runners = createDefaultAnalyzerGroups({ tiers: { timeZoneOf: (user) => timeZones[user] } }).map((group) =>
-      createAnalyzerRunner({ kafka: witness.kafka, resolver: witness.resolver, catalogue: rerun, derivedRegistrations, logger }, group),
-    );
-    try {
-      for (const runner of runners) await runner.start();
-      await waitForAnalyzers(witness, runners);
-    } finally {
-      for (const runner of runners) await runner.stop();
-    }
-    const secondRun = await readDerivedTopics(witness.kafka, witness.resolver, rerun, "second");
+    const secondRun = await rederive(witness, "rerun", timeZones, logger);
     const bytesOf = (run: ReadDerived[]) => run.map((r) => `${r.key} ${r.body.toString("base64")}`).sort();
     assert.equal(secondRun.length, firstRun.length);
     assert.deepEqual(bytesOf(secondRun), bytesOf(firstRun));

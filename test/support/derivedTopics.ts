@@ -8,6 +8,11 @@ import { familyOfEventType } from "../../src/events/families.ts";
 import type { InputRecord } from "../../src/analyzers/analyzerGroup.ts";
 import { clusterTopicName, type TopicCatalogue } from "../../src/topics/catalogue.ts";
 import { waitFor } from "./isolatedWitness.ts";
+import { createDefaultAnalyzerGroups } from "../../src/analyzers/defaultAnalyzerGroups.ts";
+import { createAnalyzerRunner } from "../../src/analyzers/runtime/analyzerRunner.ts";
+import { registerDerivedSchemas } from "../../src/ingest/derivedSchemaRegistration.ts";
+import type { Logger } from "../../src/observability/logger.ts";
+import { applyTopics } from "../../src/topics/applyTopics.ts";
 
 export type ReadDerived = { event: DerivedEvent; key: string; body: Buffer; topic: string };
 
@@ -81,3 +86,34 @@ export const readDerivedTopics = async (kafka: Kafka, resolver: SchemaResolver, 
 };
 
 export const clusterDerivedTopic = (catalogue: TopicCatalogue, logical: string) => clusterTopicName(catalogue, logical);
+
+/** Waits until every runner's group has consumed its inputs to the end. */
+export const waitForAnalyzers = async (kafka: Kafka, runners: readonly { groupId: string; inputTopics: string[] }[], timeoutMs = 300_000) =>
+  waitFor("every analyzer group to consume its input to the end", async () => {
+    for (const runner of runners) if (!(await hasGroupCaughtUp(kafka, runner.groupId, runner.inputTopics))) return undefined;
+    return true;
+  }, timeoutMs, 1_000);
+
+/**
+ * Runs the default analyzer groups again over the same raw topics with fresh
+ * consumer groups, writing into derived topics of their own, and reads them back.
+ */
+export const rederive = async (connected: Connected, label: string, timeZones: Record<string, string>, logger: Logger): Promise<ReadDerived[]> => {
+  const prefix = `${connected.catalogue.prefix}${label}.`;
+  const catalogue: TopicCatalogue = {
+    prefix,
+    topics: connected.catalogue.topics.map((t) => (t.role === "raw" ? t : { ...t, name: `${prefix}${t.logicalName}` })),
+  };
+  await applyTopics(connected.kafka, catalogue);
+  const derivedRegistrations = await registerDerivedSchemas(connected.resolver, catalogue);
+  const runners = createDefaultAnalyzerGroups({ tiers: { timeZoneOf: (user) => timeZones[user] } }).map((group) =>
+    createAnalyzerRunner({ kafka: connected.kafka, resolver: connected.resolver, catalogue, derivedRegistrations, logger }, group),
+  );
+  try {
+    for (const runner of runners) await runner.start();
+    await waitForAnalyzers(connected.kafka, runners);
+  } finally {
+    for (const runner of runners) await runner.stop();
+  }
+  return readDerivedTopics(connected.kafka, connected.resolver, catalogue, label);
+};

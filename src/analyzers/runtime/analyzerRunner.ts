@@ -73,6 +73,14 @@ export const createAnalyzerRunner = (deps: AnalyzerRunnerDeps, group: AnalyzerGr
   const counts = { warmedUp: 0, processed: 0, derived: 0, late: 0 };
   let state: AnalyzerGroupState | undefined;
   let progress = new Map<string, PartitionProgress>();
+  /** Partitions held back until every partition has warmed up. */
+  const paused = new Set<string>();
+  const isWarmExcept = (key: string) => [...progress].every(([k, p]) => k === key || p.next >= p.committed);
+  const resumeWhenWarm = () => {
+    if (paused.size === 0 || !isWarmExcept("")) return;
+    consumer.resume([...paused].map((k) => ({ topic: k.slice(0, k.lastIndexOf(":")), partitions: [Number(k.slice(k.lastIndexOf(":") + 1))] })));
+    paused.clear();
+  };
   /** Settles once the latest join has loaded offsets and reset the state; batches wait for it. */
   let ready: Promise<void> = Promise.resolve();
 
@@ -164,7 +172,20 @@ export const createAnalyzerRunner = (deps: AnalyzerRunnerDeps, group: AnalyzerGr
     const live = records.filter((r) => BigInt(r.offset) >= at.committed);
     let next = processRecords(group, state, warm).state;
     counts.warmedUp += warm.length;
-    if (lastOffset >= at.committed) {
+    if (lastOffset < at.committed) {
+      progress.set(key, { ...at, next: lastOffset + 1n });
+    } else if (!isWarmExcept(key)) {
+      // Live work waits until every partition is warm: only then is the state the
+      // one the last committed transaction saw, so results held back during
+      // warm-up are exactly those already committed.
+      progress.set(key, { ...at, next: at.committed });
+      state = next;
+      if (at.committed > BigInt(batch.messages[0]!.offset)) resolveOffset((at.committed - 1n).toString());
+      consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: at.committed.toString() });
+      paused.add(key);
+      return;
+    } else {
       const result = processRecords(group, next, live);
       await emit(result.derived, result.late, batch.topic, batch.partition, lastOffset + 1n);
       next = result.state;
@@ -173,11 +194,10 @@ export const createAnalyzerRunner = (deps: AnalyzerRunnerDeps, group: AnalyzerGr
       counts.late += result.late.length;
       progress.set(key, { committed: lastOffset + 1n, next: lastOffset + 1n });
       if (result.derived.length > 0) log.debug({ derived: result.derived.length, late: result.late.length }, "derived events committed");
-    } else {
-      progress.set(key, { ...at, next: lastOffset + 1n });
     }
     state = next;
     resolveOffset(last);
+    resumeWhenWarm();
     await heartbeat();
   };
 
@@ -193,6 +213,10 @@ export const createAnalyzerRunner = (deps: AnalyzerRunnerDeps, group: AnalyzerGr
         ready = loadProgress().then(
           (loaded) => {
             resetState(loaded);
+            if (paused.size > 0) {
+              consumer.resume([...paused].map((k) => ({ topic: k.slice(0, k.lastIndexOf(":")), partitions: [Number(k.slice(k.lastIndexOf(":") + 1))] })));
+              paused.clear();
+            }
             for (const [key, { next }] of loaded) {
               const cut = key.lastIndexOf(":");
               consumer.seek({ topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)), offset: next.toString() });
