@@ -14,14 +14,27 @@ import type { DecodedRecord } from "../projection/projectBatch.ts";
  *   partition had not yet passed T when it arrived: every decodable record
  *   before it in the partition has event time ≤ T.
  *
- * The as-of state's stored offset of a partition is one past its last record
- * that is in: where a projector would have stood had it stopped there. An
- * as-of file is a snapshot to read, never one to swap in and resume from.
+ * The stored offset of a partition is where a projector reading in offset
+ * order would have stopped: at the first record left out after its last record
+ * that is in (or at the captured end when none follows), so transaction
+ * markers right after the last record in are passed like a live projector
+ * passes them. No row when no record of the partition is in. An as-of file is
+ * a snapshot to read, never one to swap in and resume from.
  */
 export type AsOfPartitionState = {
   /** Highest event time (ms) of any decodable record seen so far in the partition, in or not. */
   maxEventTimeMs: number | null;
+  /** One past the last record that is in; null while none is. */
+  lastIncludedNext: bigint | null;
+  /** The first record left out after the last one that is in; null while none is. */
+  stopAt: bigint | null;
 };
+
+export const initialAsOfState: AsOfPartitionState = { maxEventTimeMs: null, lastIncludedNext: null, stopAt: null };
+
+/** The offset an as-of file stores for a partition read up to `end`; null: no row. */
+export const asOfNextOffset = (state: AsOfPartitionState, end: bigint): bigint | null =>
+  state.lastIncludedNext === null ? null : (state.stopAt ?? end);
 
 export const eventTimeForAsOf = (event: { time: string; window_end?: unknown }): number =>
   Date.parse(typeof event.window_end === "string" ? event.window_end : event.time);
@@ -32,19 +45,27 @@ export const selectAsOf = (
   asOfMs: number,
   state: AsOfPartitionState,
 ): { included: DecodedRecord[]; excluded: number; state: AsOfPartitionState } => {
-  let maxEventTimeMs = state.maxEventTimeMs;
+  let { maxEventTimeMs, lastIncludedNext, stopAt } = state;
   const included: DecodedRecord[] = [];
   let excluded = 0;
+  const take = (record: DecodedRecord, isIn: boolean) => {
+    if (isIn) {
+      included.push(record);
+      lastIncludedNext = BigInt(record.offset) + 1n;
+      stopAt = null;
+    } else {
+      excluded += 1;
+      if (lastIncludedNext !== null && stopAt === null) stopAt = BigInt(record.offset);
+    }
+  };
   for (const record of records) {
     if (record.kind === "poison") {
-      if (maxEventTimeMs === null || maxEventTimeMs <= asOfMs) included.push(record);
-      else excluded += 1;
+      take(record, maxEventTimeMs === null || maxEventTimeMs <= asOfMs);
       continue;
     }
     const timeMs = record.kind === "tick" ? Date.parse(record.time) : eventTimeForAsOf(record.projected.event);
     maxEventTimeMs = maxEventTimeMs === null ? timeMs : Math.max(maxEventTimeMs, timeMs);
-    if (timeMs <= asOfMs) included.push(record);
-    else excluded += 1;
+    take(record, timeMs <= asOfMs);
   }
-  return { included, excluded, state: { maxEventTimeMs } };
+  return { included, excluded, state: { maxEventTimeMs, lastIncludedNext, stopAt } };
 };
