@@ -10,9 +10,9 @@ import { registerRawSchemas, type TopicRegistration } from "./ingest/schemaRegis
 import type { RawFamilyName } from "./events/families.ts";
 import { createKafka } from "./kafka/kafkaClient.ts";
 import type { Logger } from "./observability/logger.ts";
-import { openDuckdbStore, type ProjectionStore } from "./projection/duckdbStore.ts";
+import type { ProjectionStore } from "./projection/duckdbStore.ts";
 import { createProjector, type Projector } from "./projection/projector.ts";
-import { rawProjectedTopics, rawProjectionName } from "./projection/rawProjection.ts";
+import { rawProjectionName } from "./projection/rawProjection.ts";
 import { removeRuntimeFile, writeRuntimeFile } from "./query/runtimeFile.ts";
 import { applyTopics, type TopicsApplied } from "./topics/applyTopics.ts";
 import { deadLetterTopic, readTopicCatalogue, type TopicCatalogue } from "./topics/catalogue.ts";
@@ -20,7 +20,10 @@ import { createDefaultAnalyzerGroups } from "./analyzers/defaultAnalyzerGroups.t
 import { createAnalyzerRunner, type AnalyzerRunner } from "./analyzers/runtime/analyzerRunner.ts";
 import { registerDerivedSchemas } from "./ingest/derivedSchemaRegistration.ts";
 import { startClockTicker, type ClockTicker } from "./ingest/clockTicker.ts";
-import { derivedProjectedTopics } from "./projection/derivedProjection.ts";
+import { projectedTopics } from "./projection/projectedTopics.ts";
+import { createAdminRoutes } from "./http/adminRoutes.ts";
+import { openSwappableStore } from "./replay/swappableStore.ts";
+import { createSwapper } from "./replay/swapProjection.ts";
 
 export type Cluster = { brokers: string[]; registryUrl: string; isLocalStack: boolean };
 export type Progress = (line: string) => void;
@@ -94,14 +97,14 @@ export type Witness = Connected & {
 /** `witness run`: one process owning the DuckDB file, running the projector and serving queries. */
 export const startWitness = async (config: WitnessConfig, logger: Logger, onProgress: Progress = () => {}): Promise<Witness> => {
   const connected = await connectWitness(config, logger, onProgress);
-  const store = await openDuckdbStore(config.duckdb.path);
+  const store = await openSwappableStore(config.duckdb.path);
   const deadLetters = kafkaDeadLetterSink(connected.kafka, deadLetterTopic(connected.catalogue).name);
   const projector = createProjector(
     { kafka: connected.kafka, resolver: connected.resolver, store, deadLetters, logger },
     {
       projection: rawProjectionName,
       groupId: `${connected.catalogue.prefix}${config.projector.groupId}`,
-      topics: [...rawProjectedTopics(connected.catalogue), ...derivedProjectedTopics(connected.catalogue)],
+      topics: projectedTopics(connected.catalogue, "all"),
     },
   );
   onProgress("Starting the projector…");
@@ -117,7 +120,11 @@ export const startWitness = async (config: WitnessConfig, logger: Logger, onProg
   if (analyzers.length > 0) onProgress(`Starting ${analyzers.length} analyzer groups (heuristic backend)…`);
   for (const analyzer of analyzers) await analyzer.start();
   const clock = config.analyzers.isEnabled ? startClockTicker(connected.producer, { intervalMs: config.analyzers.tickIntervalMs, logger }) : undefined;
-  const http = await startHttpServer(createWitnessRoutes({ store, producer: connected.producer, projector }), { ...config.http, logger });
+  const routes = {
+    ...createWitnessRoutes({ store, producer: connected.producer, projector }),
+    ...createAdminRoutes({ swap: createSwapper({ store, projector, projection: rawProjectionName, logger }) }),
+  };
+  const http = await startHttpServer(routes, { ...config.http, logger });
   writeRuntimeFile({ pid: process.pid, url: http.url, duckdbPath: store.path });
   return {
     ...connected,
