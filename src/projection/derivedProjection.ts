@@ -5,6 +5,7 @@ import type { TopicCatalogue } from "../topics/catalogue.ts";
 import type { KafkaPosition } from "./columns.ts";
 import { derivedTables, insertHistorySql, rowValues, upsertCurrentSql, type DerivedTable } from "./derivedTables.ts";
 import type { ProjectedTopic } from "./projector.ts";
+import { applyEvaluationRetention } from "./evaluationRetention.ts";
 
 /** Rows per INSERT statement: keeps the bound values of one statement in the low thousands. */
 export const derivedRowsPerStatement = 100;
@@ -42,6 +43,15 @@ export const projectDerivedEvents =
     }
   };
 
+/** Evaluations are cleaned up per tier after every batch, in the same transaction. */
+const withRetention = (logicalName: DerivedTopic, project: ProjectedTopic["project"]): ProjectedTopic["project"] =>
+  logicalName !== "witness.evaluations"
+    ? project
+    : async (tx, events) => {
+        await project(tx, events);
+        await applyEvaluationRetention(tx);
+      };
+
 const isDerivedTopic = (logicalName: string): logicalName is DerivedTopic => Object.hasOwn(derivedFamilies, logicalName);
 
 /** The derived topics of the catalogue (by cluster name), each validated by its family's schema and projected into its tables. */
@@ -52,7 +62,7 @@ export const derivedProjectedTopics = (catalogue: TopicCatalogue): ProjectedTopi
       {
         topic: spec.name,
         schema: derivedFamilies[spec.logicalName].eventSchema as unknown as z.ZodType<{ type: string; time: string }>,
-        project: projectDerivedEvents(derivedTables[spec.logicalName] as DerivedTable<DerivedEvent>),
+        project: withRetention(spec.logicalName, projectDerivedEvents(derivedTables[spec.logicalName] as DerivedTable<DerivedEvent>)),
       },
     ];
   });
