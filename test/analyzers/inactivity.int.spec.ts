@@ -5,7 +5,7 @@ import { clockSource, tickId } from "../../src/ingest/clockTicker.ts";
 import { startWitness, type Witness } from "../../src/main.ts";
 import { noteEvent } from "../../src/testing/rawEvents.ts";
 import { readDerivedTopics, rederive, waitForAnalyzers, type ReadDerived } from "../support/derivedTopics.ts";
-import { isolatedWitness, quietLogger } from "../support/isolatedWitness.ts";
+import { isolatedWitness, quietLogger, waitFor } from "../support/isolatedWitness.ts";
 
 const hourMs = 3_600_000;
 const user = "quiet-user";
@@ -76,5 +76,16 @@ describe("tiered evaluation of a user who goes quiet", () => {
     assert.ok(reports.every((r) => r.event.id === reports[0]!.event.id), "a correction keeps the id");
     assert.equal(latest.event.data!.daily!.inactivity_flag, false);
     assert.equal(latest.event.data!.daily!.note_count, 1);
+
+    const lateRecords: { event_id: string; outcome: string; analyzer: string }[] = [];
+    const reader = witness.kafka.consumer({ groupId: `${witness.catalogue.prefix}late-reader` });
+    await reader.connect();
+    await reader.subscribe({ topic: witness.catalogue.topics.find((t) => t.logicalName === "witness.late-events")!.name, fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void lateRecords.push(JSON.parse(message.value!.toString())) });
+    await waitFor("the late note's side record", async () => (lateRecords.some((r) => r.event_id === "quiet-note-late") ? true : undefined), 30_000);
+    await reader.disconnect();
+    // Its daily window is corrected; its 6-hour window had no meta yet, so it is reopened.
+    const outcomes = new Set(lateRecords.filter((r) => r.event_id === "quiet-note-late").map((r) => r.outcome));
+    assert.ok(outcomes.has("corrected") && !outcomes.has("expired"), `outcomes: ${[...outcomes].join(", ")}`);
   });
 });
