@@ -17,6 +17,8 @@ export type RebuildOptions = {
   /** The projection name under which offsets and dead letters are stored: the live projector's, so the file can be swapped in. */
   projection: string;
   topics: readonly ProjectedTopic[];
+  /** Topics (cluster names) of derived events; the others are raw. */
+  derivedTopics?: ReadonlySet<string>;
   /** A fresh file: the rebuild refuses to write into an existing one. */
   outPath: string;
   /** A consumer group of the replay's own. */
@@ -108,6 +110,7 @@ export const rebuildProjection = async (deps: RebuildDeps, options: RebuildOptio
     const expected = expectedNextOffset(range.end, tally);
     return {
       topic: range.topic,
+      role: options.derivedTopics?.has(range.topic) ? "derived" : "raw",
       partition: range.partition,
       start: range.start.toString(),
       end: range.end.toString(),

@@ -7,6 +7,8 @@ const offset = z.string().regex(/^\d+$/, "an offset as a decimal string");
 /** One partition of a rebuild: what was read, what it held, and the offset the file must store. */
 export const partitionTallySchema = z.strictObject({
   topic: z.string(),
+  /** raw: every record read leaves a row or a dead letter; derived: a repeated (id, revision) or projection retention may leave none. */
+  role: z.enum(["raw", "derived"]),
   partition: z.number().int().min(0),
   start: offset,
   end: offset,

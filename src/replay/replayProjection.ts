@@ -46,6 +46,7 @@ export const replayProjection = async (deps: ReplayDeps, request: ReplayRequest)
     {
       projection: rawProjectionName,
       topics: projectedTopics(deps.catalogue, request.topicSet),
+      derivedTopics: new Set(deps.catalogue.topics.filter((t) => t.role === "derived").map((t) => t.name)),
       outPath,
       groupId,
       fromTimestampMs: request.fromTimestamp === undefined ? undefined : Date.parse(request.fromTimestamp),
