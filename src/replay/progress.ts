@@ -69,7 +69,8 @@ export const createProgressReporter = (
   options: { now?: () => number; ttyIntervalMs?: number; lineIntervalMs?: number } = {},
 ): ProgressReporter => {
   const now = options.now ?? (() => Date.now());
-  const terminal: ProgressTerminal = { isTty: stream.isTTY === true, columns: stream.columns ?? 80 };
+  // A pseudo-terminal may report 0 columns: take the usual 80 then.
+  const terminal: ProgressTerminal = { isTty: stream.isTTY === true, columns: stream.columns || 80 };
   const intervalMs = terminal.isTty ? (options.ttyIntervalMs ?? 100) : (options.lineIntervalMs ?? 2_000);
   const startedAt = now();
   let last: ProgressCounts = { done: 0n, total: 0n, elapsedMs: 0 };

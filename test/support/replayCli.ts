@@ -9,6 +9,12 @@ import { replayCommand } from "../../src/cli/replay.ts";
 import { describeError } from "../../src/errors/witnessError.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 
+// As witness.ts does: kafkajs' negative-timer warning is noise.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name !== "TimeoutNegativeWarning") process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 const { flags, rest } = splitGlobalFlags(process.argv.slice(2));
 const config = loadConfig(process.env, flags);
 const logger = createLogger({ level: flags.logLevel ?? process.env.WITNESS_LOG_LEVEL ?? "warn" });
