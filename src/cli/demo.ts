@@ -1,28 +1,56 @@
 import { parseArgs } from "node:util";
 import { Partitioners } from "kafkajs";
 import { frameWire } from "../codec/wireFormat.ts";
+import { clockSource, tickId } from "../ingest/clockTicker.ts";
 import { createObserver } from "../ingest/observe.ts";
 import { startWitness, type Witness } from "../main.ts";
 import { generateDemoObservations } from "../testing/demoObservations.ts";
+import { hasProjectionReached, readEndOffsets } from "../projection/catchUp.ts";
+import { rawProjectionName } from "../projection/rawProjection.ts";
+import { hasGroupCaughtUp } from "../analyzers/runtime/groupProgress.ts";
 import type { Command } from "./command.ts";
 import { formatTable } from "./format.ts";
 
 const countRows = async (witness: Witness, sql: string): Promise<number> => Number((await witness.store.query(sql)).rows[0]?.n ?? 0);
 
-const waitUntilProjected = async (witness: Witness, expected: { operations: number; sessions: number; notes: number; deadLetters: number }, timeoutMs: number) => {
+/** Waits until the projector has stored offsets at or past the topics' ends as they are now. */
+const waitUntilProjected = async (witness: Witness, timeoutMs: number): Promise<boolean> => {
+  const topics = witness.catalogue.topics.filter((t) => t.role === "raw").map((t) => t.name);
+  const ends = await readEndOffsets(witness.kafka, topics);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [operations, sessions, notes, deadLetters] = await Promise.all([
-      countRows(witness, "SELECT count(*) AS n FROM operations WHERE source <> 'witness-demo-sdk'"),
-      countRows(witness, "SELECT count(*) AS n FROM sessions"),
-      countRows(witness, "SELECT count(*) AS n FROM notes"),
-      countRows(witness, "SELECT count(*) AS n FROM dead_letters"),
-    ]);
-    if (operations >= expected.operations && sessions >= expected.sessions && notes >= expected.notes && deadLetters >= expected.deadLetters) return true;
+    if (await hasProjectionReached(witness.store, rawProjectionName, ends)) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
 };
+
+/** Waits until every analyzer group has consumed its input to the end and the projector has read what they derived. */
+const waitUntilAnalyzed = async (witness: Witness, timeoutMs: number): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  for (const analyzer of witness.analyzers) {
+    while (!(await hasGroupCaughtUp(witness.kafka, analyzer.groupId, analyzer.inputTopics))) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const ends = await readEndOffsets(witness.kafka, witness.catalogue.topics.filter((t) => t.role === "derived").map((t) => t.name));
+  while (!(await hasProjectionReached(witness.store, rawProjectionName, ends))) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return true;
+};
+
+const diagnosesSql = `
+SELECT cause, CASE WHEN avoid THEN 'AVOID' ELSE '' END AS flag, failure_count AS failures,
+       json_extract_string(affected_endpoints, '$[0]') AS endpoint, left(advice, 90) AS advice
+FROM diagnoses_latest ORDER BY avoid DESC, failure_count DESC LIMIT 10`;
+
+const playbooksSql = `
+SELECT operation, success_count AS successes, round(100 * success_rate, 1) AS "success %",
+       round(mean_duration_ms, 0) AS mean_ms, round(p95_duration_ms, 0) AS p95_ms, input_pattern
+FROM playbooks_latest ORDER BY success_count DESC LIMIT 10`;
 
 const summarySql = `
 SELECT strftime(window_start, '%H:%M') AS "window (UTC)", endpoint, events, failures,
@@ -52,7 +80,9 @@ export const demoCommand: Command = {
       say(`  · Kafka ${witness.cluster.brokers.join(",")}, registry ${witness.cluster.registryUrl}${witness.cluster.isLocalStack ? " (local stack)" : ""}`);
       say(`  · Projecting into ${witness.store.path}; HTTP API at ${witness.httpUrl}\n`);
 
-      const demo = generateDemoObservations({ endMs: Date.now(), minutes: Number(values.minutes), seed: Number(values.seed) });
+      // The demo's traffic ends a while ago, so that the clock tick written below ("now")
+      // lets the analyzers close the hourly windows around it.
+      const demo = generateDemoObservations({ endMs: Date.now() - 75 * 60_000, minutes: Number(values.minutes), seed: Number(values.seed) });
       say(`Producing ${demo.operations.length} operation, ${demo.sessions.length} session and ${demo.notes.length} note events…`);
       for (let i = 0; i < demo.operations.length; i += 1000) await witness.producer.publish(demo.operations.slice(i, i + 1000));
       await witness.producer.publish([...demo.sessions, ...demo.notes]);
@@ -80,7 +110,11 @@ export const demoCommand: Command = {
       ] });
       await producer.disconnect();
 
-      const isComplete = await waitUntilProjected(witness, { operations: demo.operations.length, sessions: demo.sessions.length, notes: demo.notes.length, deadLetters: 2 }, 120_000);
+      // Time is an event too: a tick into every raw partition moves the analyzers' watermark to now.
+      const now = new Date().toISOString();
+      await witness.producer.publishTicks(now, clockSource, (topic, partition) => tickId(topic, partition, now));
+
+      const isComplete = await waitUntilProjected(witness, 120_000);
       if (signal.aborted) return 130;
       if (!isComplete) say("(the projector has not caught up after 2 minutes; showing what it has)");
 
@@ -90,6 +124,15 @@ export const demoCommand: Command = {
       const perEndpoint = await witness.store.query(endpointSql);
       say("\nPer endpoint over the whole demo (operation_windows_1h):\n");
       say(formatTable(perEndpoint.columns, perEndpoint.rows));
+      if (witness.analyzers.length > 0) {
+        await waitUntilAnalyzed(witness, 120_000);
+        const diagnoses = await witness.store.query(diagnosesSql);
+        say("\nWhat the analyzers learned — diagnoses (witness.diagnoses, latest per error signature):\n");
+        say(formatTable(diagnoses.columns, diagnoses.rows));
+        const playbooks = await witness.store.query(playbooksSql);
+        say("\nPlaybooks (witness.playbooks, latest per operation):\n");
+        say(formatTable(playbooks.columns, playbooks.rows));
+      }
       const totals = await witness.store.query(`SELECT (SELECT count(*) FROM operations) AS operations, (SELECT count(*) FROM sessions) AS sessions,
         (SELECT count(*) FROM notes) AS notes, (SELECT count(*) FROM dead_letters) AS dead_letters`);
       say(`\nProjected: ${JSON.stringify(totals.rows[0])}  (dead letters are on ${witness.catalogue.topics.find((t) => t.role === "dead-letter")!.name} with their reason)`);
@@ -97,6 +140,7 @@ export const demoCommand: Command = {
       say("Query further (the file is yours once this process exits):");
       say(`  npm run witness -- sql "SELECT * FROM operation_windows_1m WHERE failures > 0 ORDER BY window_start DESC LIMIT 20"`);
       say(`  npm run witness -- sql "SELECT error_type, count(*) AS n FROM operations WHERE NOT success GROUP BY ALL ORDER BY n DESC" --json`);
+      say(`  npm run witness -- diagnoses --avoid      npm run witness -- playbooks      npm run witness -- instincts`);
       say("Keep it running with `npm run witness -- run`; stop the local stack with `npm run stack -- down`.");
       return 0;
     } finally {

@@ -8,6 +8,7 @@ import { familyOfEventType } from "../../src/events/families.ts";
 import type { InputRecord } from "../../src/analyzers/analyzerGroup.ts";
 import { clusterTopicName, type TopicCatalogue } from "../../src/topics/catalogue.ts";
 import { waitFor } from "./isolatedWitness.ts";
+import { hasGroupCaughtUp } from "../../src/analyzers/runtime/groupProgress.ts";
 import { createDefaultAnalyzerGroups } from "../../src/analyzers/defaultAnalyzerGroups.ts";
 import { createAnalyzerRunner } from "../../src/analyzers/runtime/analyzerRunner.ts";
 import { registerDerivedSchemas } from "../../src/ingest/derivedSchemaRegistration.ts";
@@ -38,22 +39,7 @@ export const produceRecords = async (connected: Connected, records: readonly Inp
 
 const familyOfTopic = (logical: string) => ({ "witness.operations": "operation", "witness.sessions": "session", "witness.notes": "note" }[logical] as "operation");
 
-/** True once every partition of `topics` has been consumed by `groupId` to its end. */
-export const hasGroupCaughtUp = async (kafka: Kafka, groupId: string, topics: readonly string[]): Promise<boolean> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      if (ends.some((e) => Number(e.high) > 0 && (done.get(e.partition) ?? -1) < Number(e.high))) return false;
-    }
-    return true;
-  } finally {
-    await admin.disconnect();
-  }
-};
+export { hasGroupCaughtUp };
 
 /** Reads every committed derived event from the derived topics of `catalogue`, decoding through the registry. */
 export const readDerivedTopics = async (kafka: Kafka, resolver: SchemaResolver, catalogue: TopicCatalogue, label: string): Promise<ReadDerived[]> => {
