@@ -88,17 +88,25 @@ export const registrySchemaResolver = ({ url, username, password, timeoutMs = 10
   };
 };
 
-/** A resolver over fixed, in-memory types: for unit tests that need no registry. */
-export const fixedSchemaResolver = (byId: Record<number, object>): SchemaResolver => ({
-  register: async (_subject, avroSchema) => {
-    const entry = Object.entries(byId).find(([, schema]) => JSON.stringify(schema) === JSON.stringify(avroSchema));
-    if (!entry) throw userError("schema.unknown", "fixed resolver: schema not configured");
-    return Number(entry[0]);
-  },
-  typeFor: async (schemaId) => {
-    const schema = byId[schemaId];
-    if (!schema) throw userError("schema.unknown", `Schema id ${schemaId} is not known.`);
-    return avro.Type.forSchema(schema as avro.Schema, avroTypeOptions());
-  },
-  close: () => {},
-});
+/** A resolver over fixed, in-memory types: for unit tests and benchmarks that need no registry. */
+export const fixedSchemaResolver = (byId: Record<number, object>): SchemaResolver => {
+  const types = new Map<number, avro.Type>();
+  return {
+    register: async (_subject, avroSchema) => {
+      const entry = Object.entries(byId).find(([, schema]) => JSON.stringify(schema) === JSON.stringify(avroSchema));
+      if (!entry) throw userError("schema.unknown", "fixed resolver: schema not configured");
+      return Number(entry[0]);
+    },
+    typeFor: async (schemaId) => {
+      const schema = byId[schemaId];
+      if (!schema) throw userError("schema.unknown", `Schema id ${schemaId} is not known.`);
+      let type = types.get(schemaId);
+      if (!type) {
+        type = avro.Type.forSchema(schema as avro.Schema, avroTypeOptions());
+        types.set(schemaId, type);
+      }
+      return type;
+    },
+    close: () => types.clear(),
+  };
+};
