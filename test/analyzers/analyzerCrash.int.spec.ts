@@ -10,7 +10,7 @@ import { openDuckdbStore } from "../../src/projection/duckdbStore.ts";
 import { readRuntimeFile } from "../../src/query/runtimeFile.ts";
 import { clusterTopicName } from "../../src/topics/catalogue.ts";
 import { corpusRecords, generateCorpus } from "../../src/testing/corpus.ts";
-import { produceRecords, readDerivedTopics, waitForAnalyzers } from "../support/derivedTopics.ts";
+import { derivedRowCountSql, expectedDerivedRows, produceRecords, readDerivedTopics, waitForAnalyzers } from "../support/derivedTopics.ts";
 import { isolatedWitness, quietLogger, repoRoot, waitFor } from "../support/isolatedWitness.ts";
 
 const cli = join(repoRoot, "src/cli/witness.ts");
@@ -77,22 +77,19 @@ describe("an analyzer process killed mid-run", () => {
       "every derived event is there, as the pure analyzers derive it",
     );
 
-    await waitFor("the projection to hold every derived revision", async () => {
-      const n = await fetch(`${readRuntimeFile(iso.duckdbPath)!.url}/v1/query`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ sql: "SELECT (SELECT count(*) FROM diagnoses_history) + (SELECT count(*) FROM playbooks_history) + (SELECT count(*) FROM instincts_history) + (SELECT count(*) FROM evaluations_history) AS n" }),
-      }).then(async (r) => Number(((await r.json()) as { rows: { n: number }[] }).rows[0]!.n));
-      return n >= identities.length ? true : undefined;
-    });
+    const expectedRows = expectedDerivedRows(read);
+    const countThroughApi = async (sql: string) =>
+      fetch(`${readRuntimeFile(iso.duckdbPath)!.url}/v1/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sql }) })
+        .then(async (r) => Number(((await r.json()) as { rows: { n: number }[] }).rows[0]!.n));
+    await waitFor("the projection to hold every derived revision", async () =>
+      (await countThroughApi(derivedRowCountSql("_history"))) >= expectedRows.history ? true : undefined,
+    );
     second.kill("SIGTERM");
     await new Promise((resolve) => second.once("exit", resolve));
     const store = await openDuckdbStore(iso.duckdbPath, { isReadOnly: true });
     try {
-      const { rows } = await store.query(
-        "SELECT (SELECT count(*) FROM diagnoses_history) + (SELECT count(*) FROM playbooks_history) + (SELECT count(*) FROM instincts_history) + (SELECT count(*) FROM evaluations_history) AS n",
-      );
-      assert.equal(Number(rows[0]!.n), identities.length, "the projection holds each derived revision once");
+      assert.equal(Number((await store.query(derivedRowCountSql("_history"))).rows[0]!.n), expectedRows.history, "each derived revision projected once");
+      assert.equal(Number((await store.query(derivedRowCountSql(""))).rows[0]!.n), expectedRows.current, "the latest revision of each");
     } finally {
       await store.close();
     }

@@ -6,7 +6,7 @@ import { latestRevisions, serializeDerivedEvent } from "../../src/analyzers/deri
 import { startWitness, type Witness } from "../../src/main.ts";
 import { corpusRecords, generateCorpus } from "../../src/testing/corpus.ts";
 import { formatScores, scoreCorpus } from "../../src/testing/scoreCorpus.ts";
-import { produceRecords, readDerivedTopics, rederive, waitForAnalyzers, type ReadDerived } from "../support/derivedTopics.ts";
+import { derivedRowCountSql, expectedDerivedRows, produceRecords, readDerivedTopics, rederive, waitForAnalyzers, type ReadDerived } from "../support/derivedTopics.ts";
 import { isolatedWitness, quietLogger, waitFor, type IsolatedWitness } from "../support/isolatedWitness.ts";
 
 const corpus = generateCorpus();
@@ -58,16 +58,9 @@ describe("analyzers on the labelled corpus, through Kafka", () => {
     assert.deepEqual(bytesOf(secondRun), bytesOf(firstRun));
   });
 
-  it("projects the derived topics: latest revision per id, every revision in history", async () => {
-    await waitFor("derived events projected", async () => {
-      const { rows } = await witness.store.query(
-        "SELECT (SELECT count(*) FROM diagnoses_history) + (SELECT count(*) FROM playbooks_history) + (SELECT count(*) FROM instincts_history) + (SELECT count(*) FROM evaluations_history) AS n",
-      );
-      return Number(rows[0]!.n) >= firstRun.length ? true : undefined;
-    });
-    const { rows } = await witness.store.query(
-      "SELECT (SELECT count(*) FROM diagnoses) + (SELECT count(*) FROM playbooks) + (SELECT count(*) FROM instincts) + (SELECT count(*) FROM evaluations) AS n",
-    );
-    assert.equal(Number(rows[0]!.n), new Set(firstRun.map((r) => r.event.id)).size);
+  it("projects the derived topics: latest revision per id, every revision in history, tiers past retention cleaned up", async () => {
+    const expected = expectedDerivedRows(firstRun);
+    const count = async (suffix: "" | "_history") => Number((await witness.store.query(derivedRowCountSql(suffix))).rows[0]!.n);
+    await waitFor("derived events projected", async () => ((await count("_history")) === expected.history && (await count("")) === expected.current ? true : undefined));
   });
 });

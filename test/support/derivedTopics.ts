@@ -9,6 +9,9 @@ import type { InputRecord } from "../../src/analyzers/analyzerGroup.ts";
 import { clusterTopicName, type TopicCatalogue } from "../../src/topics/catalogue.ts";
 import { waitFor } from "./isolatedWitness.ts";
 import { hasGroupCaughtUp } from "../../src/analyzers/runtime/groupProgress.ts";
+import { latestRevisions } from "../../src/analyzers/derivedEvents.ts";
+import { isPastRetention } from "../../src/analyzers/tiers/retention.ts";
+import type { EvaluationEvent } from "../../src/events/derived/evaluation.ts";
 import { createDefaultAnalyzerGroups } from "../../src/analyzers/defaultAnalyzerGroups.ts";
 import { createAnalyzerRunner } from "../../src/analyzers/runtime/analyzerRunner.ts";
 import { registerDerivedSchemas } from "../../src/ingest/derivedSchemaRegistration.ts";
@@ -102,4 +105,25 @@ export const rederive = async (connected: Connected, label: string, timeZones: R
     for (const runner of runners) await runner.stop();
   }
   return readDerivedTopics(connected.kafka, connected.resolver, catalogue, label);
+};
+
+/** Sums `count(*)` over the four derived tables, with `suffix` "" (current state) or "_history". */
+export const derivedRowCountSql = (suffix: "" | "_history"): string =>
+  `SELECT ${["diagnoses", "playbooks", "instincts", "evaluations"].map((t) => `(SELECT count(*) FROM ${t}${suffix})`).join(" + ")} AS n`;
+
+/**
+ * What the projection must hold for the derived events read from the topics:
+ * every (id, revision) in history and the latest revision per id in the current
+ * tables — less evaluations past their tier's retention, measured from the latest
+ * evaluation window end, as the projection's clean-up does.
+ */
+export const expectedDerivedRows = (read: readonly ReadDerived[]): { history: number; current: number } => {
+  const evaluationEnds = read.filter((r) => r.event.type === "witness.evaluation.derived").map((r) => Date.parse(r.event.window_end));
+  const nowMs = evaluationEnds.length > 0 ? Math.max(...evaluationEnds) : 0;
+  const isKept = (r: ReadDerived) => r.event.type !== "witness.evaluation.derived" || !isPastRetention(r.event as EvaluationEvent, nowMs);
+  const latest = latestRevisions(read.map((r) => r.event));
+  return {
+    history: read.filter(isKept).length,
+    current: latest.filter((event) => isKept({ event } as ReadDerived)).length,
+  };
 };

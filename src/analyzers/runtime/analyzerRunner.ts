@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, Message, Producer } from "kafkajs";
+import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from "kafkajs";
 import { decodeEvent, isPoison } from "../../codec/eventCodec.ts";
 import type { SchemaResolver } from "../../codec/schemaResolver.ts";
 import { derivedTopicOfType, type DerivedEvent } from "../../events/derived/derivedFamilies.ts";
@@ -69,7 +69,12 @@ export const createAnalyzerRunner = (deps: AnalyzerRunnerDeps, group: AnalyzerGr
   const inputTopics = group.inputTopics.map((logical) => ({ logical, cluster: clusterTopicName(deps.catalogue, logical) }));
   const lateTopic = deps.catalogue.topics.find((t) => t.logicalName === lateEventsTopic)?.name;
   const consumer: Consumer = deps.kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, retry: { retries: 10 } });
-  const producer: Producer = deps.kafka.producer({ transactionalId: `${groupId}-tx`, idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = deps.kafka.producer({
+    transactionalId: `${groupId}-tx`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const counts = { warmedUp: 0, processed: 0, derived: 0, late: 0 };
   let state: AnalyzerGroupState | undefined;
   let progress = new Map<string, PartitionProgress>();
