@@ -37,6 +37,8 @@ export const readRanges = async (kafka: Kafka, options: ReadRangesOptions): Prom
 
   let settle!: { resolve: () => void; reject: (error: unknown) => void };
   const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // A failure before the reader awaits `finished` (abort while connecting) must not count as unhandled.
+  finished.catch(() => undefined);
   let failure: unknown;
   let lastMoveAt = Date.now();
   const fail = (error: unknown) => {
