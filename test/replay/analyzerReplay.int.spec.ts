@@ -22,7 +22,7 @@ import { poisonMessages, sendRaw } from "../support/replaySupport.ts";
 import { sampleOperation, sampleSession } from "../support/sampleEvents.ts";
 
 const run = promisify(execFile);
-const replayCli = join(repoRoot, "test/support/replayCli.ts");
+const cli = join(repoRoot, "src/cli/witness.ts");
 
 describe("replaying the analyzers", () => {
   let iso: IsolatedWitness;
@@ -60,7 +60,7 @@ describe("replaying the analyzers", () => {
     const standing = (events: readonly DerivedEvent[]) => latestRevisions(events).map(serializeDerivedEvent).sort();
     assert.deepEqual(standing(replayed.derived), standing(live), "byte-identical derived events");
 
-    const { stdout } = await run(process.execPath, [replayCli, "--analyzers", "--dry-run"], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
+    const { stdout } = await run(process.execPath, [cli, "replay", "--analyzers", "--dry-run"], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
     assert.match(stdout, new RegExp(`^0 added, 0 removed, 0 changed, ${unchanged} unchanged \\(dry run: nothing written\\)\\.$`, "m"));
   });
 

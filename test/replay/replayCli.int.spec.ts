@@ -10,7 +10,7 @@ import { poisonMessages, sendRaw } from "../support/replaySupport.ts";
 import { sampleOperation } from "../support/sampleEvents.ts";
 
 const run = promisify(execFile);
-const replayCli = join(repoRoot, "test/support/replayCli.ts");
+const cli = join(repoRoot, "src/cli/witness.ts");
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 const progressLine = /^replay: \d{1,3}% [\d,]+\/[\d,]+ records · [\d,]+ records\/s · (ETA [\d:-]+|took \d+:\d\d)$/;
 
@@ -31,7 +31,7 @@ describe("witness replay on the command line", () => {
 
   it("prints plain progress lines when stdout is not a terminal, then the verification and checksums", async () => {
     const out = join(iso.dir, "piped.duckdb");
-    const { stdout } = await run(process.execPath, [replayCli, "--projection", "raw", "--out", out], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
+    const { stdout } = await run(process.execPath, [cli, "replay", "--projection", "raw", "--out", out], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
     assert.doesNotMatch(stdout, /[\r\x1b]/, "no carriage returns or escape codes in a pipe");
     const progress = stdout.split("\n").filter((l) => l.startsWith("replay: "));
     assert.ok(progress.length >= 2, stdout);
@@ -44,7 +44,7 @@ describe("witness replay on the command line", () => {
     assert.match(stdout, /Verified; manifest written/);
     assert.ok(existsSync(`${out}.replay.json`));
 
-    const verified = await run(process.execPath, [replayCli, "--verify-only", "--out", out], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
+    const verified = await run(process.execPath, [cli, "replay", "--verify-only", "--out", out], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
     assert.match(verified.stdout, /^operations\s+8000\s+[0-9a-f]{16}$/m);
     assert.match(verified.stdout, /Verified\.$/m);
   });
@@ -53,7 +53,7 @@ describe("witness replay on the command line", () => {
     const hasScript = await run("script", ["--version"]).then(() => true, () => false);
     if (!hasScript) return t.skip("util-linux `script` is needed to give the child a pseudo-terminal");
     const out = join(iso.dir, "tty.duckdb");
-    const command = `stty cols 120; ${[process.execPath, replayCli, "--projection", "raw", "--out", out].map(shellQuote).join(" ")}`;
+    const command = `stty cols 120; ${[process.execPath, cli, "replay", "--projection", "raw", "--out", out].map(shellQuote).join(" ")}`;
     const { stdout } = await run("script", ["-qfec", command, "/dev/null"], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
     const redraws = stdout.split("\r\x1b[K").slice(1);
     assert.ok(redraws.length >= 2, JSON.stringify(stdout.slice(0, 500)));

@@ -13,7 +13,6 @@ import { poisonMessages } from "../support/replaySupport.ts";
 import { sampleOperation } from "../support/sampleEvents.ts";
 
 const cli = join(repoRoot, "src/cli/witness.ts");
-const replayCli = join(repoRoot, "test/support/replayCli.ts");
 
 const count = async (duckdbPath: string, sql: string): Promise<number> => Number((await querySql(duckdbPath, sql)).rows[0]!.n);
 
@@ -65,7 +64,7 @@ describe("swapping a rebuilt projection into a running Witness", () => {
 
     await waitFor("the live projection under way", async () => ((await count(iso.duckdbPath, "SELECT count(*) AS n FROM operations")) > 2_000 ? true : undefined), 120_000, 200);
     const producedAtReplayStart = produced;
-    const replay = spawn(process.execPath, [replayCli, "--swap", "--out", join(iso.dir, "rebuilt.duckdb")], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
+    const replay = spawn(process.execPath, [cli, "replay", "--swap", "--out", join(iso.dir, "rebuilt.duckdb")], { env: { ...process.env, ...iso.env }, cwd: repoRoot });
     children.push(replay);
     const replayed = await runToEnd(replay);
     const producedAtSwap = produced;
