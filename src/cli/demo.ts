@@ -11,7 +11,6 @@ import { hasGroupCaughtUp } from "../analyzers/runtime/groupProgress.ts";
 import type { Command } from "./command.ts";
 import { formatTable } from "./format.ts";
 
-const countRows = async (witness: Witness, sql: string): Promise<number> => Number((await witness.store.query(sql)).rows[0]?.n ?? 0);
 
 /** Waits until the projector has stored offsets at or past the topics' ends as they are now. */
 const waitUntilProjected = async (witness: Witness, timeoutMs: number): Promise<boolean> => {
