@@ -3,6 +3,7 @@ import kafkajs, { type Kafka } from "kafkajs";
 // kafkajs is CommonJS and Node cannot see this enum as a named export.
 const { ConfigResourceTypes } = kafkajs;
 import { externalError } from "../errors/witnessError.ts";
+import { retryRetriable } from "../kafka/retryRetriable.ts";
 import type { TopicCatalogue } from "./catalogue.ts";
 import { planTopics, type ActualTopic, type TopicPlan } from "./topicDrift.ts";
 
@@ -24,8 +25,7 @@ const readActualTopics = async (admin: ReturnType<Kafka["admin"]>, names: string
   });
 };
 
-/** Creates what is missing, idempotently, and reports drift without destroying anything. */
-export const applyTopics = async (kafka: Kafka, catalogue: TopicCatalogue, defaultReplicationFactor = -1): Promise<TopicsApplied> => {
+const applyOnce = async (kafka: Kafka, catalogue: TopicCatalogue, defaultReplicationFactor: number): Promise<TopicsApplied> => {
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -43,9 +43,20 @@ export const applyTopics = async (kafka: Kafka, catalogue: TopicCatalogue, defau
       });
     }
     return { plan, created: plan.missing.map((s) => s.name) };
-  } catch (cause) {
-    throw externalError("topics.apply", `Applying topics failed: ${(cause as Error).message}. Check that the brokers are reachable and allow topic creation.`, cause);
   } finally {
     await admin.disconnect();
+  }
+};
+
+/**
+ * Creates what is missing, idempotently, and reports drift without destroying
+ * anything. Retriable broker errors (a broker still loading its metadata after a
+ * restart) are retried for up to a minute; the plan is re-read on every attempt.
+ */
+export const applyTopics = async (kafka: Kafka, catalogue: TopicCatalogue, defaultReplicationFactor = -1): Promise<TopicsApplied> => {
+  try {
+    return await retryRetriable(() => applyOnce(kafka, catalogue, defaultReplicationFactor), { timeoutMs: 60_000 });
+  } catch (cause) {
+    throw externalError("topics.apply", `Applying topics failed: ${(cause as Error).message}. Check that the brokers are reachable and allow topic creation.`, cause);
   }
 };
