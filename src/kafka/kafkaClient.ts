@@ -12,7 +12,8 @@ const pinoLevelOf = (level: logLevel): "error" | "warn" | "info" | "debug" =>
  */
 const logCreator = (logger: Logger) => () => ({ namespace, level, log }: LogEntry) => {
   const { message, ...fields } = log;
-  const isRetried = typeof fields.error === "string" && /coordinator is (loading|not available)|concurrent operation|leader/i.test(fields.error);
+  // kafkajs says it will retry by attaching retryTime; the final failure still reaches the caller as an error.
+  const isRetried = typeof fields.retryTime === "number" || (typeof fields.error === "string" && /coordinator is (loading|not available)|concurrent operation|leader/i.test(fields.error));
   // Producers bound their retries on purpose (a send must fail in bounded time); kafkajs warns about that on every connect.
   const isKnownChoice = typeof message === "string" && message.startsWith("Limiting retries for the idempotent producer");
   const pinoLevel = isRetried || isKnownChoice ? "debug" : pinoLevelOf(level);
