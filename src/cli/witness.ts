@@ -14,6 +14,7 @@ const commands: CommandEntry[] = [
   { name: "produce", summary: "validate, encode and produce events from a JSON Lines file", load: async () => (await import("./produce.ts")).produceCommand },
   { name: "topics", summary: "apply topics/topics.json: create what is missing, report drift", load: async () => (await import("./topics.ts")).topicsCommand },
   { name: "replay", summary: "rebuild the projection from the topics into a fresh file, verify it, swap it in; --as-of; analyzer replay", load: async () => (await import("./replay.ts")).replayCommand },
+  { name: "advice", summary: "before calling an operation: failures to avoid, its playbook, instincts that apply", load: async () => (await import("./advice.ts")).adviceCommand },
   { name: "diagnoses", summary: "list error diagnoses (latest per signature): --avoid --endpoint --since --json", load: async () => (await import("./derivedLists.ts")).diagnosesCommand },
   { name: "playbooks", summary: "list playbooks (latest per operation): --operation --since --json", load: async () => (await import("./derivedLists.ts")).playbooksCommand },
   { name: "instincts", summary: "list instincts: --domain --scope --min-confidence --json", load: async () => (await import("./derivedLists.ts")).instinctsCommand },

@@ -63,4 +63,15 @@ describe("analyzers on the labelled corpus, through Kafka", () => {
     const count = async (suffix: "" | "_history") => Number((await witness.store.query(derivedRowCountSql(suffix))).rows[0]!.n);
     await waitFor("derived events projected", async () => ((await count("_history")) === expected.history && (await count("")) === expected.current ? true : undefined));
   });
+
+  it("answers GET /v1/advice with the failures to avoid and the playbook of an operation", async () => {
+    const avoided = firstRun.find((r) => r.event.type === "witness.diagnosis.derived" && r.event.data?.avoid === true)!;
+    const operation = (avoided.event.data as { affected_endpoints: string[] }).affected_endpoints[0]!;
+    const response = await fetch(`${witness.httpUrl}/v1/advice?operation=${encodeURIComponent(operation)}`);
+    assert.equal(response.status, 200);
+    const advice = (await response.json()) as { avoid: { cause: string }[]; playbooks: unknown[] };
+    assert.ok(advice.avoid.length > 0, `${operation} has something to avoid`);
+    const missing = await fetch(`${witness.httpUrl}/v1/advice`);
+    assert.equal(missing.status, 400, "without an operation the request is refused with the reason");
+  });
 });
