@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { isWitnessError } from "../errors/witnessError.ts";
+import { isWitnessError, userError } from "../errors/witnessError.ts";
 import type { Logger } from "../observability/logger.ts";
 
 export type Route = (request: { body: unknown; url: URL }) => Promise<{ status: number; body: unknown }>;
@@ -53,7 +53,13 @@ export const startHttpServer = async (routes: Routes, options: { host: string; p
   });
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? userError("http.port", `${options.host}:${options.port} is already in use (another Witness?): stop it, or set WITNESS_HTTP_PORT to a free port (0 picks one).`, error)
+          : error,
+      ),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address();
