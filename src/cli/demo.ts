@@ -117,20 +117,17 @@ export const demoCommand: Command = {
       if (signal.aborted) return 130;
       if (!isComplete) say("(the projector has not caught up after 2 minutes; showing what it has)");
 
-      const windows = await witness.store.query(summarySql);
-      say("\nFailure bursts — 5-minute windows with 3+ failures (SQL over operation_windows_5m):\n");
-      say(formatTable(windows.columns, windows.rows));
-      const perEndpoint = await witness.store.query(endpointSql);
-      say("\nPer endpoint over the whole demo (operation_windows_1h):\n");
-      say(formatTable(perEndpoint.columns, perEndpoint.rows));
+      const printQuery = async (title: string, sql: string) => {
+        const { columns, rows } = await witness.store.query(sql);
+        say(`\n${title}\n`);
+        say(formatTable(columns, rows));
+      };
+      await printQuery("Failure bursts — 5-minute windows with 3+ failures (SQL over operation_windows_5m):", summarySql);
+      await printQuery("Per endpoint over the whole demo (operation_windows_1h):", endpointSql);
       if (witness.analyzers.length > 0) {
         await waitUntilAnalyzed(witness, 120_000);
-        const diagnoses = await witness.store.query(diagnosesSql);
-        say("\nWhat the analyzers learned — diagnoses (witness.diagnoses, latest per error signature):\n");
-        say(formatTable(diagnoses.columns, diagnoses.rows));
-        const playbooks = await witness.store.query(playbooksSql);
-        say("\nPlaybooks (witness.playbooks, latest per operation):\n");
-        say(formatTable(playbooks.columns, playbooks.rows));
+        await printQuery("What the analyzers learned — diagnoses (witness.diagnoses, latest per error signature):", diagnosesSql);
+        await printQuery("Playbooks (witness.playbooks, latest per operation):", playbooksSql);
       }
       const totals = await witness.store.query(`SELECT (SELECT count(*) FROM operations) AS operations, (SELECT count(*) FROM sessions) AS sessions,
         (SELECT count(*) FROM notes) AS notes, (SELECT count(*) FROM dead_letters) AS dead_letters`);
