@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { downloadProgress, runMaven } from "./maven.ts";
+import { runMavenWithProgress } from "./maven.ts";
 
 export type KafkaArtifactVersions = {
   kafkaVersion: string;
@@ -63,20 +63,7 @@ export const fetchKafka = async (options: FetchKafkaOptions): Promise<KafkaArtif
   await writeFile(join(home, "pom.xml"), kafkaPom(options));
   const partialDir = join(home, "libs.partial");
   await rm(partialDir, { recursive: true, force: true });
-  const progress = downloadProgress(onProgress, `Kafka ${kafkaVersion}`);
-  try {
-    await runMaven({
-      args: ["dependency:copy-dependencies", `-DoutputDirectory=${partialDir}`, "-DincludeScope=runtime"],
-      cwd: home,
-      mavenCommand,
-      onDownload: progress.onDownload,
-      signal,
-    });
-  } catch (error) {
-    progress.finish(false);
-    throw error;
-  }
-  progress.finish();
+  await runMavenWithProgress({ label: `Kafka ${kafkaVersion}`, onProgress, args: ["dependency:copy-dependencies", `-DoutputDirectory=${partialDir}`, "-DincludeScope=runtime"], cwd: home, mavenCommand, signal });
   await rm(libsDir, { recursive: true, force: true });
   await rename(partialDir, libsDir);
   const jars = (await readdir(libsDir)).filter((f) => f.endsWith(".jar")).length;

@@ -103,3 +103,15 @@ export const downloadProgress = (report: (line: string) => void, label: string, 
     },
   };
 };
+
+/** Runs Maven and reports its downloads as progress lines under `label`, closing the report whether it succeeds or fails. */
+export const runMavenWithProgress = async (options: Omit<MavenRunOptions, "onDownload"> & { label: string; onProgress: (line: string) => void }): Promise<void> => {
+  const progress = downloadProgress(options.onProgress, options.label);
+  try {
+    await runMaven({ ...options, onDownload: progress.onDownload });
+  } catch (error) {
+    progress.finish(false);
+    throw error;
+  }
+  progress.finish();
+};

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { externalError, userError } from "../errors/witnessError.ts";
-import { downloadProgress, runMaven } from "./maven.ts";
+import { runMavenWithProgress } from "./maven.ts";
 
 export type RegistryArtifacts = { appDir: string; runnerJar: string; fetchedNow: boolean };
 
@@ -54,20 +54,7 @@ export const fetchRegistry = async ({ version, home, onProgress, mavenCommand, s
   onProgress(`Fetching Apicurio Registry ${version} from Maven Central (first run only; about 160 MB)…`);
   await mkdir(home, { recursive: true });
   const downloadDir = join(home, "download");
-  const progress = downloadProgress(onProgress, `Apicurio Registry ${version}`);
-  try {
-    await runMaven({
-      args: ["dependency:copy", `-Dartifact=${registryArtifactCoordinates(version)}`, `-DoutputDirectory=${downloadDir}`],
-      cwd: home,
-      mavenCommand,
-      onDownload: progress.onDownload,
-      signal,
-    });
-  } catch (error) {
-    progress.finish(false);
-    throw error;
-  }
-  progress.finish();
+  await runMavenWithProgress({ label: `Apicurio Registry ${version}`, onProgress, args: ["dependency:copy", `-Dartifact=${registryArtifactCoordinates(version)}`, `-DoutputDirectory=${downloadDir}`], cwd: home, mavenCommand, signal });
   const archive = (await readdir(downloadDir)).find((f) => f.endsWith(".tar.gz"));
   if (!archive) throw externalError("stack.registry-archive-missing", `Maven finished but no .tar.gz is in ${downloadDir}; delete ${home} and run again.`);
 
