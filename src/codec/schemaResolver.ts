@@ -17,6 +17,31 @@ export type SchemaResolver = {
  */
 export const avroTypeOptions = (): Partial<avro.ForSchemaOptions> => ({ omitRecordMethods: true });
 
+const registerAttempts = 3;
+
+type RegistryMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]["middlewares"]>[number];
+
+/** A mappersmith middleware giving every registry request a timeout, unless it already has one. */
+const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
+  prepareRequest: async (next) => {
+    const request = await next();
+    return request.timeout() ? request : request.enhance({ timeout: timeoutMs });
+  },
+});
+
+/** The registry client reports mappersmith's timeout as a client error whose message names it (it has no code). */
+const isTimeout = (error: unknown): boolean => /Timeout \(\d+ms\)/.test(String((error as Error)?.message));
+
+const repeatOnTimeout = async <T>(work: () => Promise<T>, attempts: number): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isTimeout(error)) throw error;
+    }
+  }
+};
+
 export type RegistryOptions = { url: string; username?: string; password?: string; timeoutMs?: number };
 
 const statusOf = (error: unknown): number | undefined => {
@@ -31,6 +56,8 @@ export const registrySchemaResolver = ({ url, username, password, timeoutMs = 10
     auth: username ? { username, password: password ?? "" } : undefined,
     clientId: "witness",
     retry: { retries: 3, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 2 },
+    // Every call a timeout: a request the registry never answers is aborted (its socket too) and retried below.
+    middlewares: [requestTimeout(timeoutMs)],
   });
   const types = new Map<number, Promise<avro.Type>>();
 
@@ -64,7 +91,8 @@ export const registrySchemaResolver = ({ url, username, password, timeoutMs = 10
   return {
     register: async (subject, avroSchema) => {
       try {
-        const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(avroSchema) }, { subject });
+        // Registering the same schema again is idempotent, so a timed-out attempt is simply repeated.
+        const { id } = await repeatOnTimeout(() => registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(avroSchema) }, { subject }), registerAttempts);
         return id;
       } catch (cause) {
         const status = statusOf(cause);
