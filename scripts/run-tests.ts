@@ -28,7 +28,7 @@ const root = resolve(import.meta.dirname, "..");
 const unitPatterns = ["src/**/*.unit.spec.ts", "test/**/*.unit.spec.ts", "scripts/**/*.unit.spec.ts"];
 const integrationPatterns = ["src/**/*.int.spec.ts", "src/**/*.e2e.spec.ts", "test/**/*.int.spec.ts", "test/**/*.e2e.spec.ts"];
 const unitTestTimeoutMs = 120_000;
-const integrationTestTimeoutMs = 15 * 60_000;
+const integrationTestTimeoutMs = 5 * 60_000;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
