@@ -17,7 +17,7 @@ import {
 } from "../query/derivedQueries.ts";
 import { querySql } from "../query/queryClient.ts";
 import type { Command } from "./command.ts";
-import { formatTable } from "./format.ts";
+import { formatRows } from "./format.ts";
 
 type ListSpec<S extends z.ZodType> = {
   name: string;
@@ -57,7 +57,7 @@ const listCommand = <S extends z.ZodType>(spec: ListSpec<S>): Command => ({
     if (isJson) {
       stdout.write(`${JSON.stringify(answer.rows, null, 2)}\n`);
     } else {
-      stdout.write(`${formatTable(answer.columns, answer.rows)}\n(${answer.rows.length} row${answer.rows.length === 1 ? "" : "s"})\n`);
+      stdout.write(formatRows(answer));
     }
     return 0;
   },

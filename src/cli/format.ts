@@ -6,3 +6,7 @@ export const formatTable = (columns: readonly string[], rows: readonly Record<st
   const line = (values: string[]) => values.map((v, i) => fit(v, widths[i]!)).join("  ").trimEnd();
   return [line([...columns]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join("\n");
 };
+
+/** A table followed by its row count, as `witness sql` and the list commands print it. */
+export const formatRows = (answer: { columns: readonly string[]; rows: readonly Record<string, unknown>[]; isTruncated?: boolean }): string =>
+  `${formatTable(answer.columns, answer.rows)}\n(${answer.rows.length} row${answer.rows.length === 1 ? "" : "s"}${answer.isTruncated ? ", truncated" : ""})\n`;

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { querySql } from "../query/queryClient.ts";
 import type { Command } from "./command.ts";
-import { formatTable } from "./format.ts";
+import { formatRows } from "./format.ts";
 
 export const sqlCommand: Command = {
   name: "sql",
@@ -18,7 +18,7 @@ export const sqlCommand: Command = {
     if (values.json) {
       stdout.write(`${JSON.stringify(answer.rows, null, 2)}\n`);
     } else {
-      stdout.write(`${formatTable(answer.columns, answer.rows)}\n(${answer.rows.length} row${answer.rows.length === 1 ? "" : "s"}${answer.isTruncated ? ", truncated" : ""})\n`);
+      stdout.write(formatRows(answer));
     }
     return 0;
   },

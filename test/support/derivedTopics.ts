@@ -29,7 +29,7 @@ export const produceRecords = async (connected: Connected, records: readonly Inp
     for (let i = 0; i < records.length; i += chunk) {
       const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
       for (const record of records.slice(i, i + chunk)) {
-        const family = record.event.type === "witness.clock.tick" ? familyOfTopic(record.topic) : familyOfEventType(record.event.type)!;
+        const family = connected.catalogue.topics.find((t) => t.logicalName === record.topic)?.family ?? familyOfEventType(record.event.type)!;
         const registration = connected.registrations.get(family)!;
         byTopic.set(registration.topic, [...(byTopic.get(registration.topic) ?? []), toKafkaMessage(registration, record.event as never, record.partition)]);
       }
@@ -40,7 +40,6 @@ export const produceRecords = async (connected: Connected, records: readonly Inp
   }
 };
 
-const familyOfTopic = (logical: string) => ({ "witness.operations": "operation", "witness.sessions": "session", "witness.notes": "note" }[logical] as "operation");
 
 export { hasGroupCaughtUp };
 
